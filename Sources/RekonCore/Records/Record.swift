@@ -1,0 +1,43 @@
+/// A field enum of one kind; its raw value indexes the row's values.
+public protocol FieldKey: RawRepresentable, CaseIterable, Sendable where RawValue == Int {}
+extension PolicyField: FieldKey {}
+extension EndorsementField: FieldKey {}
+extension ClaimField: FieldKey {}
+extension LedgerCertificateField: FieldKey {}
+extension LedgerClaimField: FieldKey {}
+
+extension FieldKey {
+    public var name: String { "\(self)" }
+}
+
+/// An accepted, normalised row of any kind: its canonical values and where it came from.
+public struct Record: Sendable, Equatable {
+    public var values: FieldValues
+    public var source: SourceLocation
+
+    public init(values: FieldValues, source: SourceLocation) {
+        self.values = values
+        self.source = source
+    }
+
+    @inlinable public subscript<F: FieldKey>(_ f: F) -> FieldValue {
+        get { values[f.rawValue] }
+        set { values[f.rawValue] = newValue }
+    }
+    @inlinable public func text<F: FieldKey>(_ f: F) -> String? { values.text(f.rawValue) }
+    @inlinable public func int<F: FieldKey>(_ f: F) -> Int64? { values.int(f.rawValue) }
+    @inlinable public func day<F: FieldKey>(_ f: F) -> Day? { values.day(f.rawValue) }
+    @inlinable public func rate<F: FieldKey>(_ f: F) -> Rate? { values.rate(f.rawValue) }
+    @inlinable public func list<F: FieldKey>(_ f: F) -> [String]? { values.list(f.rawValue) }
+}
+
+/// A policy's identity on both sides: `(bank_code, policy_ref)`.
+public struct PolicyKey: Hashable, Sendable, Comparable {
+    public var bank: String
+    public var ref: String
+    public init(bank: String, ref: String) {
+        self.bank = bank
+        self.ref = ref
+    }
+    public static func < (a: PolicyKey, b: PolicyKey) -> Bool { (a.bank, a.ref) < (b.bank, b.ref) }
+}
