@@ -1,1 +1,4 @@
+import Glibc
 import RekonCommand
+
+exit(CLI.main(CommandLine.arguments))

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import RekonCore
+import RekonNative
+
+/// A temporary folder beside `--out` that becomes `--out` in one step once every file is written and
+/// synced. A run that fails before `publish()` removes it and leaves `--out` as it was.
+public final class OutputStage {
+    public let final: String
+    public let directory: String
+    /// Written files: name relative to the folder → SHA-256.
+    public private(set) var written: [(name: String, sha256: String, bytes: Int64)] = []
+    private var published = false
+
+    public init(final: String) throws(RekonError) {
+        var f = final
+        while f.count > 1 && f.hasSuffix("/") { f.removeLast() }
+        self.final = f
+        let parent = (f as NSString).deletingLastPathComponent
+        let base = (f as NSString).lastPathComponent
+        let dir = (parent.isEmpty ? "." : parent) + "/.\(base).rekon-tmp-\(getpid())"
+        directory = dir
+        let fm = FileManager.default
+        do {
+            if !parent.isEmpty && !fm.fileExists(atPath: parent) {
+                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
+            if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        } catch {
+            throw RekonError(.output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir, reason: "write_failed")
+        }
+    }
+
+    deinit {
+        if !published { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    public func makeFolder(_ name: String) throws(RekonError) {
+        if mkdir(directory + "/" + name, 0o755) != 0 && errno != EEXIST {
+            throw RekonError(.output, "cannot create a folder: \(String(cString: strerror(errno)))", file: directory + "/" + name, reason: "write_failed")
+        }
+    }
+
+    public func create(_ name: String) throws(RekonError) -> OutputFile {
+        try OutputFile(directory: directory, name: name)
+    }
+
+    /// Closes a file and records its hash for the manifest.
+    public func finish(_ f: OutputFile) throws(RekonError) {
+        let sha = try f.close()
+        written.append((f.name, sha, f.size))
+    }
+
+    /// Writes a whole small file at once.
+    public func write(_ name: String, _ bytes: [UInt8]) throws(RekonError) {
+        let f = try create(name)
+        try f.write(bytes)
+        try finish(f)
+    }
+
+    /// Puts the staged folder in place of `final` atomically (an exchange when it exists), then removes
+    /// the previous contents.
+    public func publish() throws(RekonError) {
+        try syncDirectory(directory)
+        for sub in Set(written.compactMap { $0.name.contains("/") ? ($0.name as NSString).deletingLastPathComponent : nil }) {
+            try syncDirectory(directory + "/" + sub)
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: final, isDirectory: &isDir) {
+            guard isDir.boolValue else {
+                throw RekonError(.output, "--out names a file, not a folder", file: final, reason: "write_failed")
+            }
+            do { try exchangePaths(directory, final) } catch {
+                throw RekonError(.output, "cannot replace the output folder: \(error)", file: final, reason: "write_failed")
+            }
+            published = true
+            try? FileManager.default.removeItem(atPath: directory)
+        } else {
+            if rename(directory, final) != 0 {
+                throw RekonError(.output, "cannot move the outputs into place: \(String(cString: strerror(errno)))", file: final, reason: "write_failed")
+            }
+            published = true
+        }
+        let parent = (final as NSString).deletingLastPathComponent
+        try syncDirectory(parent.isEmpty ? "." : parent)
+    }
+
+    private func syncDirectory(_ path: String) throws(RekonError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw RekonError(.output, "cannot open a folder to sync it", file: path, reason: "write_failed") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw RekonError(.output, "cannot sync a folder", file: path, reason: "write_failed") }
+    }
+}
