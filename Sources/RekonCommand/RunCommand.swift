@@ -50,7 +50,7 @@ enum RunCommand {
             }
             do { config = try Config.load(json: [UInt8](data), origin: path) } catch { throw RekonError(error) }
             configSHA = SHA256Hasher.hex([UInt8](data))
-            base = (path as NSString).deletingLastPathComponent
+            base = PathName.parent(path)
         }
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
         let bank = a.list("bank") ?? config.bank.map(resolve)
@@ -89,7 +89,7 @@ enum RunCommand {
                 }
                 for n in names.sorted() where !n.hasPrefix(".") {
                     var sub: ObjCBool = false
-                    let full = (p as NSString).appendingPathComponent(n)
+                    let full = PathName.join(p, n)
                     if fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { out.append(full) }
                 }
             } else {
@@ -108,7 +108,7 @@ enum RunCommand {
         var inputs: [(path: String, profiles: [Profile])] = []
         for (flag, paths, ledger) in [("bank", s.bank, false), ("ledger", s.ledger, true)] {
             for path in try files(paths, flag: flag) {
-                let name = (path as NSString).lastPathComponent
+                let name = PathName.base(path)
                 let ps = try profiles.profiles(for: name, path: path)
                 if let wrong = ps.first(where: { $0.kind.isLedger != ledger }) {
                     throw RekonError(.usage, "this file was given to --\(flag) but its profile \(wrong.name) reads \(wrong.kind.rawValue) records",
@@ -117,7 +117,7 @@ enum RunCommand {
                 inputs.append((path, ps))
             }
         }
-        let names = inputs.map { ($0.path as NSString).lastPathComponent }
+        let names = inputs.map { PathName.base($0.path) }
         if let dup = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw RekonError(.usage, "two inputs have the same file name; sources are named by base name, so rename one", file: dup, reason: "usage")
         }

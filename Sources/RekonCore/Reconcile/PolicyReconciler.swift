@@ -169,6 +169,7 @@ public struct PolicyReconciler: Sendable {
             result.bankPolicies = kept.count
             for i in kept { reconcilePolicy(policies[i]) }
             ledgerOnly()
+            reviewTheRest()
             finishCorrectedLedger()
         }
 
@@ -194,6 +195,8 @@ public struct PolicyReconciler: Sendable {
                 voided[c] = true
                 correct(.VOID_DUPLICATE, cert: cert.text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
             }
+            // The bank must withdraw the duplicate row: the break stays REVIEW whatever the ledger voids.
+            correct(.REVIEW, cert: "", ref: key.ref, field: "loan_no", breakIndex: bi)
         }
 
         mutating func reconcilePolicy(_ p: Record) {
@@ -386,6 +389,15 @@ public struct PolicyReconciler: Sendable {
                          detail: "the bank's events make the certificate \(e.status)")
             }
             amount(.refund_amount, e.refund, .REFUND_MISMATCH, .refund, detail: "the refund differs from the computed one")
+        }
+
+        /// A break the insurer cannot clear alone still goes on its worklist, as REVIEW.
+        mutating func reviewTheRest() {
+            var answered = Array(repeating: false, count: result.breaks.count)
+            for c in result.corrections { answered[c.breakIndex] = true }
+            for (i, b) in result.breaks.enumerated() where !answered[i] {
+                correct(.REVIEW, cert: b.certificateNo, ref: b.policyRef, field: b.field, breakIndex: i)
+            }
         }
 
         mutating func finishCorrectedLedger() {

@@ -73,6 +73,6 @@ public struct ProfileSet: Sendable {
     public static func xsdPath(of p: Profile) -> String? {
         guard let x = p.xsd else { return nil }
         if x.hasPrefix("/") { return x }
-        return (p.origin as NSString).deletingLastPathComponent + "/" + x
+        return PathName.join(PathName.parent(p.origin), x)
     }
 }

@@ -126,9 +126,10 @@ struct RowSink {
     }
 
     /// A row that could not be split into fields.
-    mutating func malformed(line: Int, message: String) {
+    mutating func malformed(line: Int, message: String, ref: String? = nil) {
         part.rows += 1
         for i in 0..<values.values.count { values[i] = .absent }
+        if let ref { values[0] = .text(ref) }
         reject(source: SourceLocation(file: fileIndex, line: line), [RowProblem(.BAD_ROW, field: "", value: "", message: message)])
     }
 
@@ -156,7 +157,7 @@ public struct DropReader: Sendable {
     }
 
     public func read(path: String, fileIndex: Int, profiles: [Profile]) throws -> FileReadResult {
-        let name = (path as NSString).lastPathComponent
+        let name = PathName.base(path)
         var result = FileReadResult(path: path, name: name)
         do {
             let bytes = try DropBytes.open(path: path, maxInflatedBytes: limits.maxInflatedBytes, maxRatio: limits.maxInflateRatio)
@@ -282,7 +283,11 @@ public struct DropReader: Sendable {
                 }
                 if trailerSeen { throw afterTrailer(name, view.line) }
                 if expectedFields >= 0 && view.count != expectedFields {
-                    s.malformed(line: view.line, message: "expected \(expectedFields) fields as in the header, found \(view.count)")
+                    var ref: String?
+                    if case .slot(let k) = s.bindings[0], k < view.count {
+                        ref = view.withField(k, scratch: &scratch) { profile.csv.encoding.decode(RowDecoderTrim.trim($0)) }
+                    }
+                    s.malformed(line: view.line, message: "expected \(expectedFields) fields as in the header, found \(view.count)", ref: ref)
                     return
                 }
                 s.accept(line: view.line) { slot, body in
@@ -431,7 +436,7 @@ public final class SchemaCache: @unchecked Sendable {
             throw RekonError(.usage, "cannot read the XSD", file: path, reason: "xsd")
         }
         do {
-            let s = try XMLSchema(xsd: [UInt8](data), name: (path as NSString).lastPathComponent)
+            let s = try XMLSchema(xsd: [UInt8](data), name: PathName.base(path))
             compiled[path] = s
             return s
         } catch {

@@ -18,8 +18,8 @@ public final class OutputStage {
         var f = final
         while f.count > 1 && f.hasSuffix("/") { f.removeLast() }
         self.final = f
-        let parent = (f as NSString).deletingLastPathComponent
-        let base = (f as NSString).lastPathComponent
+        let parent = PathName.parent(f)
+        let base = PathName.base(f)
         let dir = (parent.isEmpty ? "." : parent) + "/.\(base).rekon-tmp-\(getpid())"
         directory = dir
         let fm = FileManager.default
@@ -65,7 +65,7 @@ public final class OutputStage {
     /// the previous contents.
     public func publish() throws(RekonError) {
         try syncDirectory(directory)
-        for sub in Set(written.compactMap { $0.name.contains("/") ? ($0.name as NSString).deletingLastPathComponent : nil }) {
+        for sub in Set(written.compactMap { $0.name.contains("/") ? PathName.parent($0.name) : nil }) {
             try syncDirectory(directory + "/" + sub)
         }
         var isDir: ObjCBool = false
@@ -84,7 +84,7 @@ public final class OutputStage {
             }
             published = true
         }
-        let parent = (final as NSString).deletingLastPathComponent
+        let parent = PathName.parent(final)
         try syncDirectory(parent.isEmpty ? "." : parent)
     }
 
