@@ -28,12 +28,15 @@ let package = Package(
             name: "RekonIO", dependencies: ["RekonCore", "RekonNative"],
             resources: [.copy("Standard")]),
         // The CLI as a library.
-        .target(name: "RekonCommand", dependencies: ["RekonCore", "RekonIO", "RekonNative"]),
+        .target(name: "RekonCommand", dependencies: ["RekonCore", "RekonIO", "RekonNative", "RekonGen"]),
         .executableTarget(name: "rekon", dependencies: ["RekonCommand"]),
+        // The synthetic world generator (rekon gen).
+        .target(name: "RekonGen", dependencies: ["RekonCore", "RekonNative"]),
 
         .testTarget(name: "RekonCoreTests", dependencies: ["RekonCore"]),
         .testTarget(name: "RekonNativeTests", dependencies: ["RekonNative"]),
         .testTarget(name: "RekonIOTests", dependencies: ["RekonIO", "RekonCore", "RekonNative"]),
+        .testTarget(name: "RekonGenTests", dependencies: ["RekonGen", "RekonCore"]),
         .testTarget(
             name: "RekonEndToEndTests", dependencies: ["rekon"],
             exclude: ["Fixtures"]),

@@ -101,6 +101,7 @@ enum RunCommand {
 
     static func run(_ words: [String]) throws -> Int32 {
         let started = Date()
+        var trace = PhaseTrace()
         let s = try settings(words)
         let profiles = try ProfileSet.load(customDirectory: s.profiles)
 
@@ -133,13 +134,17 @@ enum RunCommand {
         }
         var read: [FileReadResult] = []
         for r in results.all() { read.append(try r.get()) }
+        trace.mark("read \(inputs.count) files")
 
         let outcome = reconcile(read, settings: s, started: started)
+        trace.mark("reconcile")
         let stage = try OutputStage(final: s.out)
         var o = outcome
         o.durationMilliseconds = Int64(Date().timeIntervalSince(started) * 1000)
         try OutputWriter.write(o, to: stage)
+        trace.mark("write outputs")
         try stage.publish()
+        trace.mark("publish")
         CLI.log("rekon: \(o.breaks.count) breaks, \(o.rejectedRows) rejected rows, \(o.matched) of \(o.bankPolicies) policies matched; outputs in \(s.out)")
         return s.failOnBreaks && !o.breaks.isEmpty ? 1 : 0
     }
@@ -166,6 +171,18 @@ enum RunCommand {
             policies: policies, endorsements: all(.endorsement), claims: all(.claim), ledgerCertificates: certificates.count,
             correctedCertificates: result.correctedCertificates, correctedClaims: all(.ledgerClaim),
             bankPolicies: result.bankPolicies, matched: result.matched)
+    }
+}
+
+/// Phase timings on stderr when REKON_TRACE=1, for operators and benchmarks.
+struct PhaseTrace {
+    let on = ProcessInfo.processInfo.environment["REKON_TRACE"] == "1"
+    var last = Date()
+    mutating func mark(_ phase: String) {
+        guard on else { return }
+        let now = Date()
+        CLI.log("rekon: trace: \(phase): \(Int(now.timeIntervalSince(last) * 1000)) ms")
+        last = now
     }
 }
 

@@ -1,4 +1,4 @@
-import CRekonZlib
+internal import CRekonZlib
 
 /// Why a gzip encoder failed.
 public enum GzipEncoderError: Error, Equatable, CustomStringConvertible {

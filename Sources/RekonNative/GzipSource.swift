@@ -1,4 +1,4 @@
-import CRekonZlib
+internal import CRekonZlib
 
 /// Why a gzip stream could not be decoded.
 public enum GzipError: Error, Equatable, CustomStringConvertible {

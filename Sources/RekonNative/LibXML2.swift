@@ -1,4 +1,5 @@
-import CRekonXML2
+// CRekonXML2/shim.h keeps ICU's headers out of the module, so Foundation clients load it cleanly.
+internal import CRekonXML2
 
 /// Process-wide libxml2 setup, run once before any parser is made.
 enum LibXML2 {

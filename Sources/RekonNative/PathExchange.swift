@@ -1,6 +1,6 @@
-import CRekonPosix
+internal import CRekonPosix
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #endif
 
 /// A failed system call: its errno and the name of the call.

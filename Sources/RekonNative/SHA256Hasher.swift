@@ -1,4 +1,4 @@
-import CRekonCrypto
+internal import CRekonCrypto
 
 /// Streaming SHA-256 (EVP_DigestInit_ex/Update/Final_ex).
 public final class SHA256Hasher {

@@ -1,4 +1,4 @@
-import CRekonXML2
+internal import CRekonXML2   // see LibXML2.swift
 
 /// Why a schema could not be compiled.
 public struct XMLSchemaError: Error, Equatable, CustomStringConvertible {
@@ -15,6 +15,13 @@ public struct XMLSchemaError: Error, Equatable, CustomStringConvertible {
     public let schemaName: String
     public let line: Int
     public let message: String
+
+    public init(code: Code, schemaName: String, line: Int, message: String) {
+        self.code = code
+        self.schemaName = schemaName
+        self.line = line
+        self.message = message
+    }
 
     public var description: String {
         let what = switch code {
@@ -33,7 +40,8 @@ public struct XMLSchemaError: Error, Equatable, CustomStringConvertible {
 /// loaded: the process-wide external entity loader refuses everything, and the "skipping import"
 /// warning libxml2 gives when it cannot load one is treated as an error.
 public final class XMLSchema {
-    let handle: xmlSchemaPtr
+    /// The compiled xmlSchemaPtr (an opaque pointer), for xmlTextReaderSetSchema.
+    let handle: OpaquePointer
 
     /// Compiles `xsd` (xmlSchemaNewMemParserCtxt + xmlSchemaSetParserStructuredErrors + xmlSchemaParse); `name` is used in errors only.
     public init(xsd: [UInt8], name: String) throws {
@@ -90,23 +98,5 @@ private final class SchemaDiagnostics {
             || error.code == Int32(XML_SCHEMAP_WARN_SKIP_SCHEMA.rawValue)
         guard first == nil, LibXML2.isErrorLevel(error) || unloadedImport else { return }
         first = LibXML2.Diagnostic(error)
-    }
-}
-
-/// An in-memory ByteSource over a byte array.
-final class BytesSource: ByteSource {
-    private let bytes: [UInt8]
-    private var offset = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = min(buffer.count, bytes.count - offset)
-        guard count > 0 else { return 0 }
-        bytes.withUnsafeBytes { all in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + count)]))
-        }
-        offset += count
-        return count
     }
 }

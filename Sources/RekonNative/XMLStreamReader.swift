@@ -1,4 +1,4 @@
-import CRekonXML2
+internal import CRekonXML2   // see LibXML2.swift
 
 /// One event from the streaming reader.
 public enum XMLEvent: Equatable, Sendable {
@@ -53,8 +53,9 @@ public struct XMLReaderError: Error, Equatable, CustomStringConvertible {
 
 /// Streaming, secure XML reader over xmlTextReader fed from a ByteSource via xmlReaderForIO (libxml2 never opens a file or URL itself).
 ///
-/// Parse options are XML_PARSE_NONET | XML_PARSE_BIG_LINES only: no entity substitution, no DTD
-/// loading or defaulting, no huge-document relaxation. A DOCTYPE is refused before libxml2 parses it
+/// The options are XML_PARSE_NONET and XML_PARSE_BIG_LINES (exact lines past 65535): no entity
+/// substitution, no DTD loading or defaulting,
+/// no huge-document relaxation. A DOCTYPE is refused before libxml2 parses it
 /// (see `XMLPrologGate`), and the DOCTYPE node itself is refused as a backstop. Errors are sticky.
 public final class XMLStreamReader {
     static let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)

@@ -1,5 +1,6 @@
-/// Turns the raw bytes of one row's fields into typed canonical values, collecting a problem per bad field.
+/// Turns the raw bytes of one row's fields into canonical values, collecting a problem per bad field.
 /// One decoder serves every row of one file; it keeps no per-row state beyond the row it is given.
+/// Text is checked and copied as bytes; a String is made only for a code map or a message.
 public struct RowDecoder: Sendable {
     public let kind: RecordKind
     public let specs: [FieldSpec]
@@ -8,6 +9,8 @@ public struct RowDecoder: Sendable {
     /// Per canonical field: its date layout and its code map.
     public let datePatterns: [DatePattern]
     public let maps: [[String: String]?]
+    /// Per canonical field of a closed code list: the allowed codes as bytes.
+    let allowed: [[[UInt8]]]
 
     public init(kind: RecordKind, encoding: TextEncoding, numbers: NumberFormat, datePatterns: [DatePattern],
                 maps: [[String: String]?]) {
@@ -17,6 +20,10 @@ public struct RowDecoder: Sendable {
         self.numbers = numbers
         self.datePatterns = datePatterns
         self.maps = maps
+        self.allowed = specs.map { spec in
+            if case .code(let list) = spec.type { return list.map { Array($0.utf8) } }
+            return []
+        }
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
@@ -29,21 +36,24 @@ public struct RowDecoder: Sendable {
         return UnsafeRawBufferPointer(rebasing: p[s..<e])
     }
 
+    @inline(__always) static func isASCII(_ p: UnsafeRawBufferPointer) -> Bool {
+        for c in p where c >= 0x80 { return false }
+        return true
+    }
+
     /// Decodes field `index` from `bytes` (nil when the layout does not carry it) into `row`.
     public func decode(_ index: Int, _ bytes: UnsafeRawBufferPointer?, into row: inout FieldValues,
                        problems: inout [RowProblem]) {
         let spec = specs[index]
         guard let raw = bytes.map(RowDecoder.trimmed), raw.count > 0 else {
-            row[index] = .absent
+            row.setField(index) { _ in }
             if spec.required {
                 problems.append(RowProblem(.MISSING_FIELD, field: spec.name, value: "", message: "\(spec.name) is required"))
             }
             return
         }
         if let map = maps[index] {
-            guard let text = encoding.decode(raw) else {
-                return undecodable(index, raw, &row, &problems)
-            }
+            guard let text = encoding.decode(raw) else { return undecodable(index, raw, &row, &problems) }
             if let mapped = map[text] {
                 var m = mapped
                 m.withUTF8 { decodeTyped(index, UnsafeRawBufferPointer($0), .utf8, &row, &problems) }
@@ -55,85 +65,100 @@ public struct RowDecoder: Sendable {
 
     private func undecodable(_ index: Int, _ raw: UnsafeRawBufferPointer, _ row: inout FieldValues,
                              _ problems: inout [RowProblem]) {
-        row[index] = .absent
+        row.setField(index) { _ in }
         problems.append(RowProblem(.BAD_ROW, field: specs[index].name, value: String(decoding: raw, as: UTF8.self),
                                    message: "bytes that are not \(encoding.rawValue) text"))
+    }
+
+    /// Appends the bytes as UTF-8 text (transcoding single-byte encodings); false when undecodable.
+    @inline(__always)
+    private func appendText(_ raw: UnsafeRawBufferPointer, _ enc: TextEncoding, upper: Bool, to out: inout [UInt8]) -> Bool {
+        if RowDecoder.isASCII(raw) {
+            if upper {
+                for c in raw { out.append(c >= 97 && c <= 122 ? c - 32 : c) }
+            } else {
+                out.append(contentsOf: raw)
+            }
+            return true
+        }
+        guard let s = enc.decode(raw) else { return false }
+        out.append(contentsOf: (upper ? RowDecoder.upper(s) : s).utf8)
+        return true
     }
 
     private func decodeTyped(_ index: Int, _ raw: UnsafeRawBufferPointer, _ enc: TextEncoding,
                              _ row: inout FieldValues, _ problems: inout [RowProblem]) {
         let spec = specs[index]
         if raw.count == 0 {
-            row[index] = .absent
+            row.setField(index) { _ in }
             if spec.required {
                 problems.append(RowProblem(.MISSING_FIELD, field: spec.name, value: "", message: "\(spec.name) is required"))
             }
             return
         }
         func shown() -> String { enc.decode(raw) ?? String(decoding: raw, as: UTF8.self) }
+        func bad(_ reason: ReasonCode, _ message: String) {
+            row.setField(index) { _ in }
+            problems.append(RowProblem(reason, field: spec.name, value: shown(), message: message))
+        }
+        var ok = true
         switch spec.type {
         case .text:
-            guard let s = enc.decode(raw) else { return undecodable(index, raw, &row, &problems) }
-            row[index] = .text(s)
+            row.setField(index) { ok = appendText(raw, enc, upper: false, to: &$0) }
+            if !ok { undecodable(index, raw, &row, &problems) }
         case .identifier:
-            guard let s = enc.decode(raw) else { return undecodable(index, raw, &row, &problems) }
-            row[index] = .text(RowDecoder.upper(s))
-        case .code(let allowed):
-            guard let s = enc.decode(raw) else { return undecodable(index, raw, &row, &problems) }
-            let u = RowDecoder.upper(s)
-            if allowed.contains(u) {
-                row[index] = .text(u)
-            } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_CODE, field: spec.name, value: s,
-                                           message: "\(spec.name) must be one of \(allowed.joined(separator: ", "))"))
+            row.setField(index) { ok = appendText(raw, enc, upper: true, to: &$0) }
+            if !ok { undecodable(index, raw, &row, &problems) }
+        case .code:
+            var found = -1
+            if raw.count <= 32 && RowDecoder.isASCII(raw) {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { u in
+                    for k in 0..<raw.count { let c = raw[k]; u[k] = c >= 97 && c <= 122 ? c - 32 : c }
+                    found = allowed[index].firstIndex { $0.elementsEqual(u) } ?? -1
+                }
+            }
+            if found >= 0 {
+                row.setField(index) { $0.append(contentsOf: allowed[index][found]) }
+            } else if enc.decode(raw) == nil {
+                undecodable(index, raw, &row, &problems)
+            } else if case .code(let list) = spec.type {
+                bad(.BAD_CODE, "\(spec.name) must be one of \(list.joined(separator: ", "))")
             }
         case .codeList:
             guard let s = enc.decode(raw) else { return undecodable(index, raw, &row, &problems) }
-            var items: [String] = []
-            for part in RowDecoder.splitCodes(s) where !part.isEmpty { items.append(part) }
-            row[index] = .list(items)
+            let items = RowDecoder.splitCodes(s).filter { !$0.isEmpty }
+            row[index] = items.isEmpty ? .absent : .list(items)
         case .nik:
-            var ok = raw.count == 16
-            if ok { for c in raw where c &- 48 > 9 { ok = false; break } }
-            if ok {
-                row[index] = .text(String(decoding: raw, as: UTF8.self))
+            var digits = raw.count == 16
+            if digits { for c in raw where c &- 48 > 9 { digits = false; break } }
+            if digits {
+                row.setBytes(index, raw)
             } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_NIK, field: spec.name, value: shown(),
-                                           message: "a NIK is exactly 16 digits"))
+                bad(.BAD_NIK, "a NIK is exactly 16 digits")
             }
         case .date:
             if let d = datePatterns[index].parse(raw) {
-                row[index] = .day(d)
+                row.setField(index) { d.appendISO(to: &$0) }
             } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_DATE, field: spec.name, value: shown(),
-                                           message: "\(spec.name) is not a date in the layout \(datePatterns[index].text)"))
+                bad(.BAD_DATE, "\(spec.name) is not a date in the layout \(datePatterns[index].text)")
             }
         case .amount:
             if let v = numbers.parseAmount(raw), v >= 0 {
-                row[index] = .int(v)
+                row.setField(index) { Digits.append(v, to: &$0) }
             } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_NUMBER, field: spec.name, value: shown(),
-                                           message: "\(spec.name) must be a whole, non-negative rupiah amount"))
+                bad(.BAD_NUMBER, "\(spec.name) must be a whole, non-negative rupiah amount")
             }
         case .months:
             if let v = numbers.parseInteger(raw), v >= 1, v <= 1200 {
-                row[index] = .int(v)
+                row.setField(index) { Digits.append(v, to: &$0) }
             } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_NUMBER, field: spec.name, value: shown(),
-                                           message: "\(spec.name) must be a whole number of months from 1 to 1200"))
+                bad(.BAD_NUMBER, "\(spec.name) must be a whole number of months from 1 to 1200")
             }
         case .rate:
             if let r = numbers.parseRate(raw), r.micros >= 0 {
-                row[index] = .rate(r)
+                row.setField(index) { FixedPoint.append(r.micros, scale: 6, to: &$0) }
             } else {
-                row[index] = .absent
-                problems.append(RowProblem(.BAD_NUMBER, field: spec.name, value: shown(),
-                                           message: "\(spec.name) must be a rate per mille with at most 6 decimals"))
+                bad(.BAD_NUMBER, "\(spec.name) must be a rate per mille with at most 6 decimals")
             }
         }
     }

@@ -43,8 +43,9 @@ public struct PolicyReconciler: Sendable {
     typealias P = PolicyField
     typealias L = LedgerCertificateField
 
+    /// One insured loan: the same bank, loan number and debtor.
     struct LoanKey: Hashable {
-        var bank: String, loan: String, nik: String
+        var bank: String, loan: String, nik: UInt64
     }
 
     public func reconcile(_ input: PolicyReconcileInput) -> PolicyReconcileResult {
@@ -65,6 +66,10 @@ public struct PolicyReconciler: Sendable {
         var consumed: [Bool]
         var ledgerHead: [PolicyKey: Int32] = [:]
         var ledgerNext: [Int32]
+        /// Tolerance in rupiah per ledger certificate field.
+        let tolerance: [Int64]
+        /// Per input file and ledger certificate field: whether the file's layout carries it.
+        let carried: [[Bool]]
 
         init(input: PolicyReconcileInput, reconciler: PolicyReconciler) {
             self.input = input
@@ -73,6 +78,8 @@ public struct PolicyReconciler: Sendable {
             voided = Array(repeating: false, count: input.certificates.count)
             consumed = voided
             ledgerNext = Array(repeating: -1, count: input.certificates.count)
+            tolerance = L.allCases.map { reconciler.config.tolerance($0.name) }
+            carried = input.carried.map { set in L.allCases.map { set.contains($0.rawValue) } }
             ledgerHead.reserveCapacity(input.certificates.count)
             for (i, c) in input.certificates.enumerated() {
                 let key = PolicyKey(bank: c.text(L.bank_code)!, ref: c.text(L.policy_ref)!)
@@ -82,30 +89,33 @@ public struct PolicyReconciler: Sendable {
 
         func source(_ s: SourceLocation) -> String { "\(input.fileNames[Int(s.file)]):\(s.line)" }
 
-        func carries(_ c: Record, _ f: L) -> Bool { input.carried[Int(c.source.file)].contains(f.rawValue) }
+        func carries(_ c: Record, _ f: L) -> Bool { carried[Int(c.source.file)][f.rawValue] }
 
         /// The certificates of a key ordered by start_date then certificate_no, duplicates split off.
         mutating func versions(of key: PolicyKey) -> (versions: [Int], duplicates: [(Int, version: Int)]) {
-            var list: [Int] = []
             var i = ledgerHead[key] ?? -1
+            if i >= 0 && ledgerNext[Int(i)] < 0 {
+                // The common case: one certificate.
+                if consumed[Int(i)] { return ([], []) }
+                consumed[Int(i)] = true
+                return ([Int(i)], [])
+            }
+            var list: [Int] = []
             while i >= 0 {
                 if !consumed[Int(i)] { list.append(Int(i)) }
                 i = ledgerNext[Int(i)]
             }
-            if list.count > 1 {
-                let certs = input.certificates
-                list.sort { a, b in
-                    let sa = certs[a].day(L.start_date), sb = certs[b].day(L.start_date)
-                    if sa != sb { return (sa?.number ?? Int32.min) < (sb?.number ?? Int32.min) }
-                    return certs[a].text(L.certificate_no)! < certs[b].text(L.certificate_no)!
-                }
+            let certs = input.certificates
+            list.sort { a, b in
+                let sa = certs[a].day(L.start_date), sb = certs[b].day(L.start_date)
+                if sa != sb { return (sa?.number ?? Int32.min) < (sb?.number ?? Int32.min) }
+                return certs[a].text(L.certificate_no)! < certs[b].text(L.certificate_no)!
             }
             var versions: [Int] = []
             var dups: [(Int, version: Int)] = []
             for c in list {
                 consumed[c] = true
-                if let last = versions.last,
-                   input.certificates[last].day(L.start_date) == input.certificates[c].day(L.start_date) {
+                if let last = versions.last, certs[last].day(L.start_date) == certs[c].day(L.start_date) {
                     dups.append((c, versions.count))
                 } else {
                     versions.append(c)
@@ -132,37 +142,44 @@ public struct PolicyReconciler: Sendable {
         mutating func go() {
             let policies = input.policies
             // Duplicates, rule 1: the same (bank_code, policy_ref) again. The first row counts.
-            var firstOfKey: [PolicyKey: Int] = [:]
+            var firstOfKey: [PolicyKey: Int32] = [:]
             firstOfKey.reserveCapacity(policies.count)
             var primaries: [Int] = []
             primaries.reserveCapacity(policies.count)
             var occurrences: [PolicyKey: Int] = [:]
             for (i, p) in policies.enumerated() {
                 let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
-                if let first = firstOfKey[key] {
+                if let first = firstOfKey.updateValue(Int32(i), forKey: key) {
+                    firstOfKey[key] = first
                     let n = occurrences[key, default: 1] + 1
                     occurrences[key] = n
-                    duplicateInBank(p, key: key, of: policies[first], occurrence: n, sameRef: true)
+                    duplicateInBank(p, key: key, of: policies[Int(first)], occurrence: n, sameRef: true)
                 } else {
-                    firstOfKey[key] = i
                     primaries.append(i)
                 }
             }
             // Duplicates, rule 2: one insured loan under two refs with overlapping cover.
-            var byLoan: [LoanKey: [Int]] = [:]
+            var loanHead: [LoanKey: Int32] = [:]
+            loanHead.reserveCapacity(primaries.count)
+            var loanNext = [Int32](repeating: -1, count: policies.count)
             var kept: [Int] = []
             kept.reserveCapacity(primaries.count)
             for i in primaries {
                 let p = policies[i]
-                let lk = LoanKey(bank: p.text(P.bank_code)!, loan: p.text(P.loan_no)!, nik: p.text(P.debtor_nik)!)
+                let lk = LoanKey(bank: p.text(P.bank_code)!, loan: p.text(P.loan_no)!, nik: UInt64(p.text(P.debtor_nik)!) ?? 0)
                 let s = p.day(P.start_date)!, e = p.day(P.end_date)!
-                if let earlier = byLoan[lk]?.first(where: { j in
-                    policies[j].day(P.start_date)! < e && s < policies[j].day(P.end_date)!
-                }) {
+                var j = loanHead[lk] ?? -1
+                var earlier = -1
+                while j >= 0 {
+                    let q = policies[Int(j)]
+                    if q.day(P.start_date)! < e && s < q.day(P.end_date)! { earlier = Int(j) }
+                    j = loanNext[Int(j)]
+                }
+                if earlier >= 0 {
                     let key = PolicyKey(bank: lk.bank, ref: p.text(P.policy_ref)!)
                     duplicateInBank(p, key: key, of: policies[earlier], occurrence: 1, sameRef: false)
                 } else {
-                    byLoan[lk, default: []].append(i)
+                    if let older = loanHead.updateValue(Int32(i), forKey: lk) { loanNext[i] = older }
                     kept.append(i)
                 }
             }
@@ -178,10 +195,9 @@ public struct PolicyReconciler: Sendable {
             b.version = occurrence
             b.field = sameRef ? "policy_ref" : "loan_no"
             b.bankValue = sameRef ? key.ref : p.text(P.loan_no)!
-            b.ledgerValue = ""
             b.amountIDR = p.int(P.premium_amount)!
             b.money = .premium
-            b.cause = "new business \(key.ref) \(p.day(P.start_date)!.iso)"
+            b.cause = Cause(.newBusiness, ref: key.ref, date: p.day(P.start_date)!).text
             b.source = source(p.source)
             b.detail = sameRef
                 ? "policy_ref \(key.ref) was sent again; the row at \(source(first.source)) counts"
@@ -191,9 +207,8 @@ public struct PolicyReconciler: Sendable {
             // The ledger may have issued certificates for the duplicate ref: they are void.
             let (versions, dups) = versions(of: key)
             for c in versions + dups.map(\.0) {
-                let cert = input.certificates[c]
                 voided[c] = true
-                correct(.VOID_DUPLICATE, cert: cert.text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
+                correct(.VOID_DUPLICATE, cert: input.certificates[c].text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
             }
             // The bank must withdraw the duplicate row: the break stays REVIEW whatever the ledger voids.
             correct(.REVIEW, cert: "", ref: key.ref, field: "loan_no", breakIndex: bi)
@@ -222,7 +237,7 @@ public struct PolicyReconciler: Sendable {
         mutating func checkBankPremium(_ p: Record, key: PolicyKey, expected e: ExpectedVersion, ledger: Record?) {
             let stated = p.int(P.premium_amount)!
             let diff = stated - e.premium
-            guard diff.magnitude > rc.config.tolerance("premium_amount") else { return }
+            guard diff.magnitude > tolerance[L.premium_amount.rawValue] else { return }
             var b = Break(category: .PREMIUM_MISCALCULATED, bankCode: key.bank, policyRef: key.ref)
             b.version = 1
             b.field = "bank.premium_amount"
@@ -231,7 +246,7 @@ public struct PolicyReconciler: Sendable {
             b.difference = "\(diff)"
             b.amountIDR = Int64(diff.magnitude)
             b.money = .premium
-            b.cause = e.cause
+            b.cause = e.cause.text
             b.source = source(p.source)
             b.detail = "the bank's premium \(stated) differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)"
             _ = add(b)
@@ -259,36 +274,16 @@ public struct PolicyReconciler: Sendable {
             b.bankValue = key.ref
             b.amountIDR = e.premium
             b.money = .premium
-            b.cause = e.cause
+            b.cause = e.cause.text
             b.source = source(p.source)
             b.detail = "the ledger has no certificate for version \(e.version) starting \(e.startDate.iso)"
             let bi = add(b)
             let certNo = "RK-\(key.bank)-\(key.ref)-\(e.version)"
             result.breaks[bi].certificateNo = certNo
-            issued.append(certificate(e, certNo: certNo, key: key))
+            var r = Record(values: e.certificate, source: SourceLocation(file: -1, line: 0))
+            r.values.setText(L.certificate_no.rawValue, certNo)
+            issued.append(r)
             correct(.ISSUE_CERTIFICATE, cert: certNo, ref: key.ref, new: certNo, breakIndex: bi)
-        }
-
-        func certificate(_ e: ExpectedVersion, certNo: String, key: PolicyKey) -> Record {
-            var r = Record(values: FieldValues(count: L.allCases.count), source: SourceLocation(file: -1, line: 0))
-            r[L.certificate_no] = .text(certNo)
-            r[L.policy_ref] = .text(key.ref)
-            r[L.bank_code] = .text(key.bank)
-            r[L.product_code] = .text(e.productCode)
-            r[L.coverage_type] = .text(e.coverageType)
-            r[L.debtor_nik] = .text(e.nik)
-            r[L.debtor_name] = .text(e.name)
-            r[L.debtor_birth_date] = .day(e.birthDate)
-            r[L.debtor_gender] = .text(e.gender)
-            r[L.loan_no] = .text(e.loanNo)
-            r[L.sum_insured] = .int(e.sumInsured)
-            r[L.start_date] = .day(e.startDate)
-            r[L.end_date] = .day(e.endDate)
-            r[L.tenor_months] = .int(e.tenorMonths)
-            r[L.premium_amount] = .int(e.premium)
-            r[L.status] = .text(e.status)
-            r[L.refund_amount] = .int(e.refund)
-            return r
         }
 
         mutating func missingInBank(_ c: Int, key: PolicyKey, version: Int) {
@@ -318,77 +313,75 @@ public struct PolicyReconciler: Sendable {
             }
         }
 
-        /// Compares one expected version with its certificate, field by field.
+        /// Fields compared as exact canonical text.
+        static let exactFields: [L] = [.debtor_nik, .debtor_birth_date, .debtor_gender, .start_date, .end_date, .tenor_months]
+
+        /// Compares one expected version with its certificate, field by field, on canonical bytes.
         mutating func compare(_ e: ExpectedVersion, _ c: Int, key: PolicyKey, bankRow p: Record) {
             let cert = input.certificates[c]
-            let certNo = cert.text(L.certificate_no)!
-            func mismatch(_ category: BreakCategory, _ f: L, bank: FieldValue, ledger: FieldValue, money: MoneyKind = .none,
-                          diff: Int64? = nil, cause: String? = nil, field: String? = nil, detail: String = "") {
-                var b = Break(category: category, bankCode: key.bank, policyRef: key.ref)
-                b.certificateNo = certNo
-                b.version = e.version
-                b.field = field ?? f.name
-                let masked = f == .debtor_nik
-                b.bankValue = masked ? Masking.nik(FieldValues.string(bank)) : FieldValues.string(bank)
-                b.ledgerValue = masked ? Masking.nik(FieldValues.string(ledger)) : FieldValues.string(ledger)
-                if let diff {
-                    b.difference = "\(diff)"
-                    b.amountIDR = Int64(diff.magnitude)
-                    b.money = money
-                }
-                b.cause = cause ?? e.cause
-                b.source = source(p.source)
-                b.detail = detail.isEmpty ? "\(f.name) differs between the bank and certificate \(certNo)" : detail
-                let bi = add(b)
-                corrected[c][f] = bank
-                correct(.UPDATE_FIELD, cert: certNo, ref: key.ref, field: f.name, old: FieldValues.string(ledger),
-                        new: FieldValues.string(bank), breakIndex: bi)
+            let want = e.certificate, have = cert.values
+            func same(_ f: L) -> Bool {
+                want.withBytes(f.rawValue) { a in have.withBytes(f.rawValue) { b in a.elementsEqual(b) } }
             }
-            func text(_ f: L, _ expected: String) {
-                guard carries(cert, f) else { return }
-                let have = cert[f]
-                if case .text(let s) = have, s == expected { return }
-                mismatch(.FIELD_MISMATCH, f, bank: .text(expected), ledger: have)
+            for f in Run.exactFields where carries(cert, f) && !same(f) {
+                mismatch(.FIELD_MISMATCH, f, e, c, key: key, bankRow: p)
             }
-            func date(_ f: L, _ expected: Day) {
-                guard carries(cert, f), cert.day(f) != expected else { return }
-                mismatch(.FIELD_MISMATCH, f, bank: .day(expected), ledger: cert[f])
+            if carries(cert, .debtor_name),
+               !want.withBytes(L.debtor_name.rawValue, { a in have.withBytes(L.debtor_name.rawValue) { b in NameNormal.equal(a, b) } }) {
+                mismatch(.FIELD_MISMATCH, .debtor_name, e, c, key: key, bankRow: p)
             }
-            func amount(_ f: L, _ expected: Int64, _ category: BreakCategory, _ money: MoneyKind, field: String? = nil,
-                        detail: String = "") {
-                guard carries(cert, f) else { return }
-                let have = cert.int(f) ?? (f == .refund_amount ? 0 : nil)
-                if let have, (expected - have).magnitude <= rc.config.tolerance(f.name) { return }
-                mismatch(category, f, bank: .int(expected), ledger: cert[f], money: money,
-                         diff: expected - (have ?? 0), field: field, detail: detail)
-            }
-
-            text(.debtor_nik, e.nik)
-            if carries(cert, .debtor_name), NameNormal.form(cert.text(L.debtor_name) ?? "") != NameNormal.form(e.name) {
-                mismatch(.FIELD_MISMATCH, .debtor_name, bank: .text(e.name), ledger: cert[L.debtor_name])
-            }
-            date(.debtor_birth_date, e.birthDate)
-            text(.debtor_gender, e.gender)
-            amount(.sum_insured, e.sumInsured, .FIELD_MISMATCH, .sum_insured)
-            date(.start_date, e.startDate)
-            date(.end_date, e.endDate)
-            if carries(cert, .tenor_months), cert.int(L.tenor_months) != e.tenorMonths {
-                mismatch(.FIELD_MISMATCH, .tenor_months, bank: .int(e.tenorMonths), ledger: cert[L.tenor_months])
-            }
+            amount(.sum_insured, .FIELD_MISMATCH, .sum_insured, e, c, key: key, bankRow: p)
             // The ledger's premium: against its own sum insured when that agrees (PREMIUM_MISCALCULATED),
             // else against the expected premium (FIELD_MISMATCH).
-            let sameSI = cert.int(L.sum_insured).map { ($0 - e.sumInsured).magnitude <= rc.config.tolerance("sum_insured") } ?? false
+            let sameSI = cert.int(L.sum_insured).map { ($0 - e.sumInsured).magnitude <= tolerance[L.sum_insured.rawValue] } ?? false
             if sameSI || !carries(cert, .sum_insured) {
-                amount(.premium_amount, e.premium, .PREMIUM_MISCALCULATED, .premium, field: "ledger.premium_amount",
+                amount(.premium_amount, .PREMIUM_MISCALCULATED, .premium, e, c, key: key, bankRow: p, field: "ledger.premium_amount",
                        detail: "the ledger's premium differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)")
             } else {
-                amount(.premium_amount, e.premium, .FIELD_MISMATCH, .premium)
+                amount(.premium_amount, .FIELD_MISMATCH, .premium, e, c, key: key, bankRow: p)
             }
-            if carries(cert, .status), cert.text(L.status) != e.status {
-                mismatch(.STATUS_MISMATCH, .status, bank: .text(e.status), ledger: cert[L.status], cause: e.statusCause,
+            if carries(cert, .status) && !same(.status) {
+                mismatch(.STATUS_MISMATCH, .status, e, c, key: key, bankRow: p, cause: e.statusCause,
                          detail: "the bank's events make the certificate \(e.status)")
             }
-            amount(.refund_amount, e.refund, .REFUND_MISMATCH, .refund, detail: "the refund differs from the computed one")
+            amount(.refund_amount, .REFUND_MISMATCH, .refund, e, c, key: key, bankRow: p,
+                   detail: "the refund differs from the computed one")
+        }
+
+        mutating func amount(_ f: L, _ category: BreakCategory, _ money: MoneyKind, _ e: ExpectedVersion, _ c: Int,
+                             key: PolicyKey, bankRow p: Record, field: String? = nil, detail: String = "") {
+            let cert = input.certificates[c]
+            guard carries(cert, f) else { return }
+            let expected = e.certificate.int(f.rawValue) ?? 0
+            let have = cert.int(f) ?? (f == .refund_amount ? 0 : nil)
+            if let have, (expected - have).magnitude <= tolerance[f.rawValue] { return }
+            mismatch(category, f, e, c, key: key, bankRow: p, diff: expected - (have ?? 0), money: money, field: field,
+                     detail: detail)
+        }
+
+        mutating func mismatch(_ category: BreakCategory, _ f: L, _ e: ExpectedVersion, _ c: Int, key: PolicyKey,
+                               bankRow p: Record, diff: Int64? = nil, money: MoneyKind = .none, cause: Cause? = nil,
+                               field: String? = nil, detail: String = "") {
+            let cert = input.certificates[c]
+            let certNo = cert.text(L.certificate_no)!
+            let bank = e.certificate.text(f.rawValue) ?? "", ledger = cert.text(f) ?? ""
+            var b = Break(category: category, bankCode: key.bank, policyRef: key.ref)
+            b.certificateNo = certNo
+            b.version = e.version
+            b.field = field ?? f.name
+            b.bankValue = f == .debtor_nik ? Masking.nik(bank) : bank
+            b.ledgerValue = f == .debtor_nik ? Masking.nik(ledger) : ledger
+            if let diff {
+                b.difference = "\(diff)"
+                b.amountIDR = Int64(diff.magnitude)
+                b.money = money
+            }
+            b.cause = (cause ?? e.cause).text
+            b.source = source(p.source)
+            b.detail = detail.isEmpty ? "\(f.name) differs between the bank and certificate \(certNo)" : detail
+            let bi = add(b)
+            e.certificate.withBytes(f.rawValue) { corrected[c].values.setBytes(f.rawValue, $0) }
+            correct(.UPDATE_FIELD, cert: certNo, ref: key.ref, field: f.name, old: ledger, new: bank, breakIndex: bi)
         }
 
         /// A break the insurer cannot clear alone still goes on its worklist, as REVIEW.
@@ -428,5 +421,41 @@ public enum NameNormal {
         }
         let t = String(decoding: out, as: UTF8.self)
         return ascii ? t : t.uppercased()
+    }
+
+    /// The same comparison on bytes, without allocating when both names are ASCII.
+    public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        if a.elementsEqual(b) { return true }
+        var ascii = true
+        for c in a where c >= 0x80 { ascii = false; break }
+        if ascii { for c in b where c >= 0x80 { ascii = false; break } }
+        if !ascii { return form(String(decoding: a, as: UTF8.self)) == form(String(decoding: b, as: UTF8.self)) }
+        @inline(__always) func blank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+        @inline(__always) func up(_ c: UInt8) -> UInt8 { c >= 97 && c <= 122 ? c - 32 : c }
+        var i = 0, j = 0
+        while i < a.count && blank(a[i]) { i += 1 }
+        while j < b.count && blank(b[j]) { j += 1 }
+        while true {
+            let endA = i == a.count, endB = j == b.count
+            if endA || endB { return endA && endB }
+            let ca = a[i], cb = b[j]
+            if blank(ca) || blank(cb) {
+                guard blank(ca) && blank(cb) else {
+                    // A run of blanks at the very end counts as nothing.
+                    var k = i, l = j
+                    while k < a.count && blank(a[k]) { k += 1 }
+                    while l < b.count && blank(b[l]) { l += 1 }
+                    return k == a.count && l == b.count
+                }
+                while i < a.count && blank(a[i]) { i += 1 }
+                while j < b.count && blank(b[j]) { j += 1 }
+                let endA2 = i == a.count, endB2 = j == b.count
+                if endA2 || endB2 { return endA2 && endB2 }
+                continue
+            }
+            if up(ca) != up(cb) { return false }
+            i += 1
+            j += 1
+        }
     }
 }

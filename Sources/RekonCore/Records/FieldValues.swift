@@ -1,4 +1,4 @@
-/// One parsed canonical value.
+/// One parsed canonical value, the typed view of a field.
 public enum FieldValue: Equatable, Sendable {
     case absent
     case text(String)
@@ -20,36 +20,148 @@ public struct SourceLocation: Hashable, Sendable {
     }
 }
 
-/// A row's canonical values in catalogue order, with typed access by field.
+/// A row's canonical values, stored compactly as their canonical text (ISO dates, plain integers,
+/// shortest rates, `;`-joined lists) in one byte buffer: a (start, length) pair of UInt16 per field,
+/// then the text. An empty field is absent. Typed getters parse on demand; a row costs one allocation.
 public struct FieldValues: Equatable, Sendable {
-    public var values: [FieldValue]
+    public let kind: RecordKind
+    public let count: Int
+    @usableFromInline var storage: [UInt8]
 
-    public init(count: Int) { values = Array(repeating: .absent, count: count) }
+    /// The most text one row may hold.
+    public static let maxTextBytes = 65_535 - 4 * 64
 
-    @inlinable public subscript(_ i: Int) -> FieldValue {
-        get { values[i] }
-        set { values[i] = newValue }
+    public init(kind: RecordKind) {
+        self.kind = kind
+        self.count = kind.fields.count
+        storage = [UInt8](repeating: 0, count: 4 * count)
+        storage.reserveCapacity(4 * count + 512)
+    }
+
+    @inlinable var header: Int { 4 * count }
+
+    /// Forgets every value, keeping the buffer's capacity.
+    public mutating func reset() {
+        storage.removeSubrange(header...)
+        for i in 0..<header { storage[i] = 0 }
+    }
+
+    /// A copy whose buffer is exactly as large as its contents.
+    public func compacted() -> FieldValues {
+        var c = self
+        let n = storage.count
+        c.storage = storage.withUnsafeBufferPointer { src in
+            [UInt8](unsafeUninitializedCapacity: n) { dst, count in
+                _ = dst.initialize(from: src)
+                count = n
+            }
+        }
+        return c
+    }
+
+    public var textBytes: Int { storage.count - header }
+
+    @inlinable func span(_ i: Int) -> (start: Int, count: Int) {
+        let o = 4 * i
+        return (Int(storage[o]) | Int(storage[o + 1]) << 8, Int(storage[o + 2]) | Int(storage[o + 3]) << 8)
+    }
+
+    /// Calls `body` with field `i`'s canonical bytes (empty when absent).
+    @inlinable public func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let (s, n) = span(i)
+        return storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[(header + s)..<(header + s + n)])) }
+    }
+
+    @inlinable public func isAbsent(_ i: Int) -> Bool { span(i).count == 0 }
+
+    /// Sets field `i` to these canonical bytes (empty makes it absent).
+    public mutating func setBytes(_ i: Int, _ p: UnsafeRawBufferPointer) {
+        let start = storage.count - header
+        let o = 4 * i
+        guard p.count > 0, start + p.count <= FieldValues.maxTextBytes else {
+            storage[o] = 0; storage[o + 1] = 0; storage[o + 2] = 0; storage[o + 3] = 0
+            return
+        }
+        storage.append(contentsOf: p)
+        storage[o] = UInt8(start & 0xFF); storage[o + 1] = UInt8(start >> 8)
+        storage[o + 2] = UInt8(p.count & 0xFF); storage[o + 3] = UInt8(p.count >> 8)
+    }
+
+    /// Sets field `i` to what `write` appends (nothing makes it absent).
+    @inlinable public mutating func setField(_ i: Int, _ write: (inout [UInt8]) -> Void) {
+        let start = storage.count
+        write(&storage)
+        let n = storage.count - start
+        let rel = start - header
+        let o = 4 * i
+        if n == 0 || rel + n > FieldValues.maxTextBytes {
+            storage.removeSubrange(start...)
+            storage[o] = 0; storage[o + 1] = 0; storage[o + 2] = 0; storage[o + 3] = 0
+            return
+        }
+        storage[o] = UInt8(rel & 0xFF); storage[o + 1] = UInt8(rel >> 8)
+        storage[o + 2] = UInt8(n & 0xFF); storage[o + 3] = UInt8(n >> 8)
+    }
+
+    public mutating func setBytes(_ i: Int, _ b: [UInt8]) { b.withUnsafeBytes { setBytes(i, $0) } }
+
+    public mutating func setText(_ i: Int, _ s: String) {
+        var s = s
+        s.withUTF8 { setBytes(i, UnsafeRawBufferPointer($0)) }
     }
 
     @inlinable public func text(_ i: Int) -> String? {
-        if case .text(let s) = values[i] { return s }
-        return nil
+        let (_, n) = span(i)
+        if n == 0 { return nil }
+        return withBytes(i) { String(decoding: $0, as: UTF8.self) }
     }
+
     @inlinable public func int(_ i: Int) -> Int64? {
-        if case .int(let v) = values[i] { return v }
-        return nil
+        withBytes(i) { p -> Int64? in
+            if p.count == 0 { return nil }
+            var neg = false, k = 0, v: Int64 = 0
+            if p[0] == 45 { neg = true; k = 1 }
+            while k < p.count { v = v &* 10 &+ Int64(p[k] &- 48); k += 1 }
+            return neg ? -v : v
+        }
     }
+
     @inlinable public func day(_ i: Int) -> Day? {
-        if case .day(let v) = values[i] { return v }
-        return nil
+        withBytes(i) { $0.count == 0 ? nil : DatePattern.iso.parse($0) }
     }
-    @inlinable public func rate(_ i: Int) -> Rate? {
-        if case .rate(let v) = values[i] { return v }
-        return nil
+
+    public func rate(_ i: Int) -> Rate? {
+        withBytes(i) { $0.count == 0 ? nil : NumberFormat.standard.parseRate($0) }
     }
-    @inlinable public func list(_ i: Int) -> [String]? {
-        if case .list(let v) = values[i] { return v }
-        return nil
+
+    public func list(_ i: Int) -> [String]? {
+        guard let t = text(i) else { return nil }
+        return RowDecoder.splitCodes(t)
+    }
+
+    /// The typed value of field `i`, by its catalogue type; setting formats the canonical text.
+    public subscript(_ i: Int) -> FieldValue {
+        get {
+            if isAbsent(i) { return .absent }
+            switch kind.fields[i].type {
+            case .text, .identifier, .code, .nik: return .text(text(i)!)
+            case .date: return day(i).map(FieldValue.day) ?? .absent
+            case .amount, .months: return .int(int(i)!)
+            case .rate: return rate(i).map(FieldValue.rate) ?? .absent
+            case .codeList: return .list(list(i)!)
+            }
+        }
+        set {
+            var out: [UInt8] = []
+            FieldValues.append(newValue, to: &out)
+            setBytes(i, out)
+        }
+    }
+
+    public static func == (a: FieldValues, b: FieldValues) -> Bool {
+        guard a.kind == b.kind else { return false }
+        for i in 0..<a.count where !a.withBytes(i, { x in b.withBytes(i) { y in x.elementsEqual(y) } }) { return false }
+        return true
     }
 
     /// The canonical text of a value: ISO dates, plain integers, shortest rates, `;`-joined lists.

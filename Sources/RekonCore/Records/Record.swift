@@ -1,13 +1,16 @@
 /// A field enum of one kind; its raw value indexes the row's values.
-public protocol FieldKey: RawRepresentable, CaseIterable, Sendable where RawValue == Int {}
-extension PolicyField: FieldKey {}
-extension EndorsementField: FieldKey {}
-extension ClaimField: FieldKey {}
-extension LedgerCertificateField: FieldKey {}
-extension LedgerClaimField: FieldKey {}
+public protocol FieldKey: RawRepresentable, CaseIterable, Sendable where RawValue == Int {
+    static var kind: RecordKind { get }
+}
+extension PolicyField: FieldKey { public static var kind: RecordKind { .policy } }
+extension EndorsementField: FieldKey { public static var kind: RecordKind { .endorsement } }
+extension ClaimField: FieldKey { public static var kind: RecordKind { .claim } }
+extension LedgerCertificateField: FieldKey { public static var kind: RecordKind { .ledgerCertificate } }
+extension LedgerClaimField: FieldKey { public static var kind: RecordKind { .ledgerClaim } }
 
 extension FieldKey {
-    public var name: String { "\(self)" }
+    /// The canonical field name, from the catalogue.
+    @inlinable public var name: String { Self.kind.fields[rawValue].name }
 }
 
 /// An accepted, normalised row of any kind: its canonical values and where it came from.

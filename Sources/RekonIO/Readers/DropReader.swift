@@ -57,7 +57,7 @@ enum Binding: Sendable {
 }
 
 /// Validates and normalises the rows of one profile into records and rejects.
-struct RowSink {
+final class RowSink {
     let kind: RecordKind
     let profile: Profile
     let decoder: RowDecoder
@@ -81,7 +81,7 @@ struct RowSink {
         self.fileIndex = fileIndex
         self.bindings = bindings
         self.part = FilePart(kind: profile.kind, profile: profile.name)
-        self.values = FieldValues(count: profile.kind.fields.count)
+        self.values = FieldValues(kind: profile.kind)
         let names = profile.kind.fields.map(\.name)
         switch profile.trailer {
         case .csv(_, _, let s)?: sumFields = s.map { names.firstIndex(of: $0.field)! }
@@ -94,9 +94,10 @@ struct RowSink {
 
     /// One data row: `raw(slot, body)` gives a slot's bytes (nil when absent).
     @inline(__always)
-    mutating func accept(line: Int, _ raw: (Int, (UnsafeRawBufferPointer?) -> Void) -> Void) {
+    func accept(line: Int, _ raw: (Int, (UnsafeRawBufferPointer?) -> Void) -> Void) {
         part.rows += 1
         problems.removeAll(keepingCapacity: true)
+        values.reset()
         for i in 0..<bindings.count {
             switch bindings[i] {
             case .slot(let s): raw(s) { decoder.decode(i, $0, into: &values, problems: &problems) }
@@ -109,13 +110,13 @@ struct RowSink {
         let source = SourceLocation(file: fileIndex, line: line)
         if problems.isEmpty {
             part.accepted += 1
-            records.append(Record(values: values, source: source))
+            records.append(Record(values: values.compacted(), source: source))
             return
         }
         reject(source: source, problems)
     }
 
-    mutating func reject(source: SourceLocation, _ ps: [RowProblem]) {
+    func reject(source: SourceLocation, _ ps: [RowProblem]) {
         part.rejected += 1
         let ref = values.text(0) ?? ""
         for p in ps { rejects.append(Reject(source: source, kind: kind, ref: ref, problem: p)) }
@@ -126,10 +127,10 @@ struct RowSink {
     }
 
     /// A row that could not be split into fields.
-    mutating func malformed(line: Int, message: String, ref: String? = nil) {
+    func malformed(line: Int, message: String, ref: String? = nil) {
         part.rows += 1
-        for i in 0..<values.values.count { values[i] = .absent }
-        if let ref { values[0] = .text(ref) }
+        values.reset()
+        if let ref { values.setText(0, ref) }
         reject(source: SourceLocation(file: fileIndex, line: line), [RowProblem(.BAD_ROW, field: "", value: "", message: message)])
     }
 
@@ -250,7 +251,7 @@ public struct DropReader: Sendable {
                 if trailerSeen { throw afterTrailer(name, line) }
                 sink?.malformed(line: line, message: reason.rawValue)
             case .record(let view):
-                guard var s = sink else {
+                guard let s = sink else {
                     var header: [String] = []
                     for i in 0..<view.count {
                         let t = view.withField(i, scratch: &scratch) { b in profile.csv.encoding.decode(RowDecoderTrim.trim(b)) }
@@ -264,7 +265,6 @@ public struct DropReader: Sendable {
                                    bindings: try bindings(profile, header: header, file: name, line: view.line))
                     return
                 }
-                defer { sink = s }
                 if let prefix = trailerPrefix, view.count > 0,
                    view.withField(0, scratch: &scratch, { RowDecoderTrim.trim($0).elementsEqual(prefix) }) {
                     if trailerSeen { throw afterTrailer(name, view.line) }
@@ -299,9 +299,9 @@ public struct DropReader: Sendable {
                 }
             }
         }
-        guard var s = sink else {
+        guard let s = sink else {
             // An empty file: no header, no rows.
-            var empty = RowSink(profile: profile, rules: rules, fileIndex: fileIndex, bindings: [])
+            let empty = RowSink(profile: profile, rules: rules, fileIndex: fileIndex, bindings: [])
             if trailerPrefix != nil {
                 throw RekonError(.input, "the file is empty but its profile expects a trailer row: it is truncated", file: name, line: 1, reason: "trailer_missing")
             }

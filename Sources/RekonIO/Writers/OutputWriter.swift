@@ -91,7 +91,7 @@ public struct OutputWriter {
         line.cells(kind.fields.map(\.name))
         line.endRow()
         for r in records {
-            for v in r.values.values { line.cell(v) }
+            for i in 0..<r.values.count { r.values.withBytes(i) { line.cell($0) } }
             line.endRow()
             if line.bytes.count > 1 << 20 { try f.take(&line) }
         }

@@ -1,0 +1,497 @@
+import Foundation
+import RekonCore
+
+/// A drop layout a bank of the world may write.
+public enum DropFormat: String, Sendable, CaseIterable {
+    /// The standard CSV layout, plain.
+    case csv
+    /// The standard CSV layout, gzip-compressed (`.csv.gz`).
+    case gzip
+    /// The standard XML drop (`rekon-drop.xsd`).
+    case xml
+}
+
+/// What to generate.
+public struct WorldOptions: Sendable {
+    /// The distinct new-business policies of the world, across the three banks (45% / 35% / 20%).
+    public var policies: Int = 2_000
+    public var seed: UInt64 = 1
+    /// The cut-off date.
+    public var asOf: Day
+    /// The share of policies that get a fault (not money). nil: 0.02 from 10 000 policies on, else enough
+    /// faults for every fault kind to appear at least twice.
+    public var faultRate: Double? = nil
+    /// The drop layouts the banks may use. BKA prefers CSV, BKB gzip, BKC XML; a bank whose layout is not
+    /// in the set writes the first one of csv, gzip, xml that is. With only `.csv` every bank writes plain CSV.
+    public var formats: Set<DropFormat> = [.csv, .gzip, .xml]
+
+    public static let defaultAsOf = Day(year: 2026, month: 6, day: 30)!
+
+    public init(policies: Int = 2_000, seed: UInt64 = 1, asOf: Day = WorldOptions.defaultAsOf,
+                faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml]) {
+        self.policies = policies
+        self.seed = seed
+        self.asOf = asOf
+        self.faultRate = faultRate
+        self.formats = formats
+    }
+}
+
+/// What was generated.
+public struct WorldSummary: Sendable {
+    /// The files written, relative to the world's directory: bank drops, ledger, rekon.json, truth.json.
+    public var files: [String]
+    /// The policy rows written to the bank files (duplicates and rejected rows included, policies the bank
+    /// never sent left out).
+    public var policies: Int
+    /// The certificate rows of the ledger export.
+    public var ledgerCertificates: Int
+    /// The breaks and rejects truth.json says rekon must report.
+    public var breaks: Int
+    public var rejects: Int
+}
+
+/// Why a world could not be generated.
+public enum WorldError: Error, Equatable, CustomStringConvertible {
+    case invalidOptions(String)
+    case io(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidOptions(let m): "invalid world options: \(m)"
+        case .io(let path, let message): "\(path): \(message)"
+        }
+    }
+}
+
+/// The synthetic world: three banks' new-business drops, the insurer's certificate export that mostly
+/// agrees with them, the config that reconciles them and the truth of what rekon must report.
+public enum WorldGenerator {
+    /// Writes the world into `directory` (created when missing): `bank/`, `ledger/`, `rekon.json`, `truth.json`.
+    /// Same options, same bytes. Earlier generated drops and ledger exports in `bank/` and `ledger/` (names
+    /// `BK?_NB_*.csv[.gz]`, `BK?_DROP_*.xml`, `ledger_certificates_*.csv`) are removed first, so that a world
+    /// of another date does not leave files rekon would read.
+    public static func generate(_ options: WorldOptions, into directory: String) throws -> WorldSummary {
+        try World(options: options, directory: directory).write()
+    }
+}
+
+/// One generation run.
+struct World: Sendable {
+    let options: WorldOptions
+    let directory: String
+    let model: WorldModel
+    let counts: [Int]
+    let offsets: [Int]
+    let formats: [DropFormat]
+    let plan: FaultPlan
+    /// Per global policy index: the position of its fault in `plan.faults`, or -1.
+    let faultAt: [Int32]
+    let stamp: String
+
+    init(options: WorldOptions, directory: String) throws {
+        let n = options.policies
+        guard n >= 0, n <= 100_000_000 else { throw WorldError.invalidOptions("policies must be from 0 to 100000000, not \(n)") }
+        if let r = options.faultRate, !(r >= 0 && r <= 1) {
+            throw WorldError.invalidOptions("fault rate must be from 0 to 1, not \(r)")
+        }
+        guard !options.formats.isEmpty else { throw WorldError.invalidOptions("no drop format chosen") }
+        let (y, _, _) = options.asOf.civil
+        guard y >= 1990, y <= 9000 else { throw WorldError.invalidOptions("as-of date \(options.asOf.iso) is out of range") }
+        self.options = options
+        self.directory = directory
+
+        let banks = WorldModel.standardBanks
+        var counts: [Int] = []
+        var offsets: [Int] = []
+        var at = 0
+        for (k, b) in banks.enumerated() {
+            let c = k == banks.count - 1 ? n - at : n * b.share / 100
+            offsets.append(at)
+            counts.append(c)
+            at += c
+        }
+        self.counts = counts
+        self.offsets = offsets
+        formats = banks.map { b in
+            if options.formats.contains(b.preferred) { return b.preferred }
+            return DropFormat.allCases.first(where: options.formats.contains)!
+        }
+        let total = FaultPlan.count(policies: n, rate: options.faultRate)
+        var width = 7
+        var limit = 10_000_000
+        while (counts.max() ?? 0) + total + 1 >= limit { width += 1; limit *= 10 }
+        model = WorldModel(seed: options.seed, asOf: options.asOf, serialWidth: width)
+        plan = FaultPlan.make(total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats)
+        var faultAt = [Int32](repeating: -1, count: n)
+        for (k, f) in plan.faults.enumerated() { faultAt[f.index] = Int32(k) }
+        self.faultAt = faultAt
+        let (yy, mm, dd) = options.asOf.civil
+        var s = RawBytes(capacity: 16)
+        s.padded(yy, width: 4)
+        s.padded(mm, width: 2)
+        s.padded(dd, width: 2)
+        stamp = String(decoding: s.raw, as: UTF8.self)
+        s.free()
+    }
+
+    func fileName(bank b: Int) -> String {
+        let code = model.banks[b].code
+        switch formats[b] {
+        case .csv: return "\(code)_NB_\(stamp).csv"
+        case .gzip: return "\(code)_NB_\(stamp).csv.gz"
+        case .xml: return "\(code)_DROP_\(stamp).xml"
+        }
+    }
+
+    var ledgerName: String { "ledger_certificates_\(stamp).csv" }
+
+    func path(_ relative: String) -> String {
+        directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+    }
+
+    /// Writes the bank drops and the ledger (in parallel: one file per job), then rekon.json and truth.json.
+    func write() throws -> WorldSummary {
+        try prepareDirectories()
+        let bankCount = model.banks.count
+        let jobs = Jobs(count: bankCount + 1)
+        let world = self
+        // The ledger is the largest file: it goes first.
+        DispatchQueue.concurrentPerform(iterations: bankCount + 1) { k in
+            do {
+                if k == 0 {
+                    jobs.finish(k, rows: try world.writeLedger(relative: "ledger/" + world.ledgerName), rejects: [])
+                } else {
+                    let name = world.fileName(bank: k - 1)
+                    let (rows, rejects) = try world.writeBank(k - 1, relative: "bank/" + name, name: name)
+                    jobs.finish(k, rows: rows, rejects: rejects)
+                }
+            } catch {
+                jobs.fail(k, error)
+            }
+        }
+        if let error = jobs.firstError { throw error }
+
+        var files: [String] = []
+        var fileRows: [(String, Int)] = []
+        var rejects: [TruthReject] = []
+        for b in 0..<bankCount {
+            let relative = "bank/" + fileName(bank: b)
+            files.append(relative)
+            fileRows.append((relative, jobs.rows[b + 1]))
+            rejects.append(contentsOf: jobs.rejects[b + 1])
+        }
+        files.append("ledger/" + ledgerName)
+        fileRows.append(("ledger/" + ledgerName, jobs.rows[0]))
+
+        var breaks: [TruthBreak] = []
+        for f in plan.faults {
+            let ref = model.ref(bank: f.bank, serial: f.kind == .duplicateLoan ? f.extraSerial : f.serial)
+            for (category, version, field) in f.kind.expectedBreaks {
+                breaks.append(TruthBreak(category: category, bank: model.banks[f.bank].code, ref: ref,
+                                         version: version, field: field))
+            }
+        }
+        breaks.sort()
+        rejects.sort()
+
+        try writeText(relative: "rekon.json", configJSON())
+        files.append("rekon.json")
+        try writeText(relative: "truth.json", truthJSON(breaks: breaks, rejects: rejects, fileRows: fileRows))
+        files.append("truth.json")
+        return WorldSummary(files: files, policies: jobs.rows[1...].reduce(0, +), ledgerCertificates: jobs.rows[0],
+                            breaks: breaks.count, rejects: rejects.count)
+    }
+
+    func prepareDirectories() throws {
+        let fm = FileManager.default
+        for d in [directory, path("bank"), path("ledger")] {
+            do {
+                try fm.createDirectory(atPath: d, withIntermediateDirectories: true)
+            } catch {
+                throw WorldError.io(path: d, message: "cannot create the directory (\(error.localizedDescription))")
+            }
+        }
+        let codes = model.banks.map(\.code)
+        func generated(_ name: String, inBank: Bool) -> Bool {
+            if !inBank { return name.hasPrefix("ledger_certificates_") && name.hasSuffix(".csv") }
+            return codes.contains { c in
+                (name.hasPrefix(c + "_NB_") && (name.hasSuffix(".csv") || name.hasSuffix(".csv.gz")))
+                    || (name.hasPrefix(c + "_DROP_") && name.hasSuffix(".xml"))
+            }
+        }
+        for (sub, inBank) in [("bank", true), ("ledger", false)] {
+            for name in (try? fm.contentsOfDirectory(atPath: path(sub))) ?? [] where generated(name, inBank: inBank) {
+                do { try fm.removeItem(atPath: path(sub + "/" + name)) } catch {
+                    throw WorldError.io(path: path(sub + "/" + name), message: "cannot remove an earlier drop")
+                }
+            }
+        }
+    }
+
+    @inline(__always) func fault(_ index: Int) -> Fault? {
+        let k = faultAt[index]
+        return k < 0 ? nil : plan.faults[Int(k)]
+    }
+
+    // MARK: - Bank drops
+
+    /// Writes bank `b`'s drop; returns its data rows and the rejects it holds.
+    func writeBank(_ b: Int, relative: String, name: String) throws -> (Int, [TruthReject]) {
+        let format = formats[b]
+        let out = try ByteOutput(path: path(relative), gzip: format == .gzip)
+        var row = FieldRow(csv: format != .xml)
+        defer { row.free() }
+        var rejects: [TruthReject] = []
+        var line = 1
+        var rows = 0
+        var sumInsured: Int64 = 0, premiums: Int64 = 0
+        let names = Catalogue.policy.map(\.name)
+        let tags = names.map { Lit($0) }
+        let element = Lit("Policy")
+        let code = model.banks[b].code
+
+        if format == .xml {
+            out.buffer.append("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Drop version="1">
+                  <Header>
+                    <bank_code>\(code)</bank_code>
+                    <created>\(options.asOf.iso)</created>
+                    <sender>\(code) new business export</sender>
+                  </Header>
+                  <Policies>
+
+                """)
+            line = 9
+        } else {
+            CSVEncoder.header(names, to: &out.buffer)
+            line = 2
+        }
+
+        let insertions = plan.insertions[b]
+        var next = 0
+        for serial in stride(from: 1, through: counts[b], by: 1) {
+            let index = offsets[b] + serial - 1
+            let fault = self.fault(index)
+            let kind = fault?.kind
+            let p = model.policy(index, bank: b, serial: serial, force: kind?.force ?? .none)
+            if kind != .missingInBank {
+                let (si, premium) = model.fillPolicyRow(p, fault: kind, delta: kind == .bankPremium ? fault!.premiumDelta : 0,
+                                                        into: &row)
+                if let reject = kind?.reject {
+                    rejects.append(TruthReject(file: name, line: line, reason: reject.reason, field: reject.field))
+                }
+                line += format == .xml
+                    ? XMLEncoder.appendRecord(row, element: element, names: tags, to: &out.buffer)
+                    : CSVEncoder.append(row, to: &out.buffer)
+                rows += 1
+                sumInsured += si ?? 0
+                premiums += premium
+            }
+            while next < insertions.count && plan.faults[insertions[next]].insertAfter == serial {
+                let f = plan.faults[insertions[next]]
+                next += 1
+                let original = f.serial == serial ? p : model.policy(f.index, bank: b, serial: f.serial, force: .none)
+                let copy = f.kind == .duplicateRef ? original : model.duplicateLoanPolicy(of: original, fault: f)
+                let (si, premium) = model.fillPolicyRow(copy, fault: nil, into: &row)
+                line += format == .xml
+                    ? XMLEncoder.appendRecord(row, element: element, names: tags, to: &out.buffer)
+                    : CSVEncoder.append(row, to: &out.buffer)
+                rows += 1
+                sumInsured += si ?? 0
+                premiums += premium
+            }
+            try out.flushIfFull()
+        }
+        if format == .xml {
+            out.buffer.append("""
+                  </Policies>
+                  <Trailer>
+                    <policy_count>\(rows)</policy_count>
+                    <policy_sum_insured>\(sumInsured)</policy_sum_insured>
+                    <policy_premium_amount>\(premiums)</policy_premium_amount>
+                    <endorsement_count>0</endorsement_count>
+                    <claim_count>0</claim_count>
+                    <claim_amount_total>0</claim_amount_total>
+                  </Trailer>
+                </Drop>
+
+                """)
+        }
+        try out.finish()
+        return (rows, rejects)
+    }
+
+    // MARK: - Ledger
+
+    /// The certificates in a shuffled order: each policy's (unless missing or dropped with a rejected row),
+    /// the ledger's duplicates and the certificates of loan duplicates. Returns the rows written.
+    func writeLedger(relative: String) throws -> Int {
+        let n = options.policies
+        var entries: [UInt64] = []
+        entries.reserveCapacity(n + plan.faults.count)
+        for i in 0..<n {
+            if let f = fault(i), !f.ledgerHasPolicy { continue }
+            entries.append(UInt64(i) << 2)
+        }
+        for (k, f) in plan.faults.enumerated() {
+            if f.kind == .duplicateInLedger { entries.append(UInt64(k) << 2 | 1) }
+            if f.kind == .duplicateLoan && f.keepCertificate { entries.append(UInt64(k) << 2 | 2) }
+        }
+        var rng = SplitMix64.stream(seed: options.seed, salt: 0x1ED6_E703, index: 0)
+        rng.shuffle(&entries)
+
+        let out = try ByteOutput(path: path(relative), gzip: false)
+        CSVEncoder.header(Catalogue.ledgerCertificate.map(\.name), to: &out.buffer)
+        var row = FieldRow(csv: true)
+        defer { row.free() }
+        for e in entries {
+            let tag = e & 3, value = Int(e >> 2)
+            if tag == 0 {
+                var b = 0
+                while b + 1 < offsets.count && value >= offsets[b + 1] { b += 1 }
+                let serial = value - offsets[b] + 1
+                let fault = self.fault(value)
+                let p = model.policy(value, bank: b, serial: serial, force: fault?.kind.force ?? .none)
+                model.fillLedgerRow(p, certificate: serial, fault: fault, variation: fault == nil, into: &row)
+            } else {
+                let f = plan.faults[value]
+                let p = model.policy(f.index, bank: f.bank, serial: f.serial, force: f.kind.force)
+                let q = tag == 1 ? p : model.duplicateLoanPolicy(of: p, fault: f)
+                model.fillLedgerRow(q, certificate: f.extraCertificate, fault: nil, variation: false, into: &row)
+            }
+            _ = CSVEncoder.append(row, to: &out.buffer)
+            try out.flushIfFull()
+        }
+        try out.finish()
+        return entries.count
+    }
+
+    // MARK: - rekon.json and truth.json
+
+    func writeText(relative: String, _ text: String) throws {
+        let sink = try FileSink(path: path(relative))
+        var t = text
+        try t.withUTF8 { try sink.write(UnsafeRawBufferPointer($0)) }
+        try sink.close()
+    }
+
+    static func json(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    func configJSON() -> String {
+        var s = "{\n"
+        s += "  \"comment\": \(World.json("Synthetic world of rekon gen: seed \(options.seed), \(options.policies) policies; see truth.json for what rekon must report.")),\n"
+        s += "  \"as_of\": \"\(options.asOf.iso)\",\n"
+        s += "  \"bank\": [\"bank\"],\n"
+        s += "  \"ledger\": [\"ledger\"],\n"
+        s += "  \"out\": \"out\",\n"
+        s += "  \"products\": {\n"
+        for (k, p) in model.products.enumerated() {
+            s += "    \(World.json(p.code)): {\n"
+            s += "      \"name\": \(World.json(p.name)),\n"
+            if p.isFlat {
+                s += "      \"rate_permille\": \(p.bands[0].rate),\n"
+            } else {
+                s += "      \"rate_permille\": [\n"
+                for (j, band) in p.bands.enumerated() {
+                    s += "        {\"max_tenor_months\": \(band.maxTenor), \"rate_permille\": \(band.rate)}"
+                    s += j == p.bands.count - 1 ? "\n" : ",\n"
+                }
+                s += "      ],\n"
+            }
+            s += "      \"entry_age\": {\"min\": \(ProductLimits.entryAge.min), \"max\": \(ProductLimits.entryAge.max)},\n"
+            s += "      \"max_age_at_maturity\": \(ProductLimits.maxAgeAtMaturity),\n"
+            s += "      \"tenor_months\": {\"min\": \(ProductLimits.tenorMonths.min), \"max\": \(ProductLimits.tenorMonths.max)},\n"
+            s += "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)}\n"
+            s += k == model.products.count - 1 ? "    }\n" : "    },\n"
+        }
+        s += "  }\n}\n"
+        return s
+    }
+
+    func truthJSON(breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)]) -> String {
+        var s = "{\n"
+        s += "  \"generator\": {\"seed\": \(options.seed), \"policies\": \(options.policies), \"faults\": \(plan.faults.count), \"as_of\": \"\(options.asOf.iso)\"},\n"
+        var categories: [(String, Int)] = []
+        for c in BreakCategory.allCases {
+            let n = breaks.reduce(0) { $0 + ($1.category == c ? 1 : 0) }
+            if n > 0 { categories.append((c.rawValue, n)) }
+        }
+        var reasons: [(String, Int)] = []
+        for r in ReasonCode.allCases {
+            let n = rejects.reduce(0) { $0 + ($1.reason == r ? 1 : 0) }
+            if n > 0 { reasons.append((r.rawValue, n)) }
+        }
+        func object(_ pairs: [(String, Int)]) -> String {
+            "{" + pairs.map { "\(World.json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        }
+        s += "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons))},\n"
+        s += "  \"files\": \(object(fileRows)),\n"
+        s += "  \"breaks\": ["
+        for (k, b) in breaks.enumerated() {
+            s += k == 0 ? "\n" : ",\n"
+            s += "    {\"category\": \"\(b.category.rawValue)\", \"bank_code\": \(World.json(b.bank)), \"policy_ref\": \(World.json(b.ref)), \"version\": \(b.version), \"field\": \(World.json(b.field))}"
+        }
+        s += breaks.isEmpty ? "],\n" : "\n  ],\n"
+        s += "  \"rejects\": ["
+        for (k, r) in rejects.enumerated() {
+            s += k == 0 ? "\n" : ",\n"
+            s += "    {\"file\": \(World.json(r.file)), \"line\": \(r.line), \"reason_code\": \"\(r.reason.rawValue)\", \"field\": \(World.json(r.field))}"
+        }
+        s += rejects.isEmpty ? "]\n" : "\n  ]\n"
+        s += "}\n"
+        return s
+    }
+}
+
+/// The results of the parallel file jobs, by job.
+final class Jobs: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var rows: [Int]
+    private(set) var rejects: [[TruthReject]]
+    private var errors: [(Int, any Error)] = []
+
+    init(count: Int) {
+        rows = Array(repeating: 0, count: count)
+        rejects = Array(repeating: [], count: count)
+    }
+
+    func finish(_ job: Int, rows n: Int, rejects r: [TruthReject]) {
+        lock.lock()
+        defer { lock.unlock() }
+        rows[job] = n
+        rejects[job] = r
+    }
+
+    func fail(_ job: Int, _ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        errors.append((job, error))
+    }
+
+    /// The error of the lowest-numbered failed job (deterministic whatever the scheduling).
+    var firstError: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.min { $0.0 < $1.0 }?.1
+    }
+}
