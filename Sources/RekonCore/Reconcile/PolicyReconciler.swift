@@ -43,10 +43,53 @@ public struct PolicyReconciler: Sendable {
     typealias P = PolicyField
     typealias L = LedgerCertificateField
 
-    /// One insured loan: the same bank, loan number and debtor.
-    struct LoanKey: Hashable {
-        var bank: String, loan: String, nik: UInt64
+    /// Rows grouped by a 64-bit hash of some of their fields, each group a chain of row indices.
+    /// A hash may be shared by different keys: callers compare the fields along the chain.
+    struct KeyIndex {
+        var head: [UInt64: Int32] = [:]
+        var next: [Int32]
+
+        init(rows: Int) {
+            next = Array(repeating: -1, count: rows)
+            head.reserveCapacity(rows)
+        }
+
+        mutating func insert(_ row: Int, hash: UInt64) {
+            if let older = head.updateValue(Int32(row), forKey: hash) { next[row] = older }
+        }
+
+        /// The rows with this hash, newest first.
+        func chain(_ hash: UInt64, _ body: (Int) -> Void) {
+            var i = head[hash] ?? -1
+            while i >= 0 {
+                body(Int(i))
+                i = next[Int(i)]
+            }
+        }
+
+        /// FNV-1a over the canonical bytes of some fields, each followed by a separator.
+        static func hash(_ r: Record, _ fields: [Int]) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for f in fields {
+                r.values.withBytes(f) { p in
+                    for c in p { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+                }
+                h = (h ^ 0x1F) &* 0x100_0000_01b3
+            }
+            return h
+        }
+
+        static func same(_ a: Record, _ af: [Int], _ b: Record, _ bf: [Int]) -> Bool {
+            for k in af.indices where !a.values.withBytes(af[k], { x in b.values.withBytes(bf[k]) { y in Bytes.equal(x, y) } }) {
+                return false
+            }
+            return true
+        }
     }
+
+    static let policyKey = [P.bank_code.rawValue, P.policy_ref.rawValue]
+    static let certificateKey = [L.bank_code.rawValue, L.policy_ref.rawValue]
+    static let loanKey = [P.bank_code.rawValue, P.loan_no.rawValue, P.debtor_nik.rawValue]
 
     public func reconcile(_ input: PolicyReconcileInput) -> PolicyReconcileResult {
         var run = Run(input: input, reconciler: self)
@@ -64,8 +107,8 @@ public struct PolicyReconciler: Sendable {
         var issued: [Record] = []
         /// Per certificate: already answered by a bank policy, a duplicate or a break.
         var consumed: [Bool]
-        var ledgerHead: [PolicyKey: Int32] = [:]
-        var ledgerNext: [Int32]
+        /// The ledger's certificates by (bank_code, policy_ref).
+        var ledger: KeyIndex
         /// Tolerance in rupiah per ledger certificate field.
         let tolerance: [Int64]
         /// Per input file and ledger certificate field: whether the file's layout carries it.
@@ -77,35 +120,29 @@ public struct PolicyReconciler: Sendable {
             corrected = input.certificates
             voided = Array(repeating: false, count: input.certificates.count)
             consumed = voided
-            ledgerNext = Array(repeating: -1, count: input.certificates.count)
+            ledger = KeyIndex(rows: input.certificates.count)
             tolerance = L.allCases.map { reconciler.config.tolerance($0.name) }
             carried = input.carried.map { set in L.allCases.map { set.contains($0.rawValue) } }
-            ledgerHead.reserveCapacity(input.certificates.count)
-            for (i, c) in input.certificates.enumerated() {
-                let key = PolicyKey(bank: c.text(L.bank_code)!, ref: c.text(L.policy_ref)!)
-                if let older = ledgerHead.updateValue(Int32(i), forKey: key) { ledgerNext[i] = older }
-            }
+            for (i, c) in input.certificates.enumerated() { ledger.insert(i, hash: KeyIndex.hash(c, certificateKey)) }
         }
 
         func source(_ s: SourceLocation) -> String { "\(input.fileNames[Int(s.file)]):\(s.line)" }
 
         func carries(_ c: Record, _ f: L) -> Bool { carried[Int(c.source.file)][f.rawValue] }
 
-        /// The certificates of a key ordered by start_date then certificate_no, duplicates split off.
-        mutating func versions(of key: PolicyKey) -> (versions: [Int], duplicates: [(Int, version: Int)]) {
-            var i = ledgerHead[key] ?? -1
-            if i >= 0 && ledgerNext[Int(i)] < 0 {
-                // The common case: one certificate.
-                if consumed[Int(i)] { return ([], []) }
-                consumed[Int(i)] = true
-                return ([Int(i)], [])
-            }
-            var list: [Int] = []
-            while i >= 0 {
-                if !consumed[Int(i)] { list.append(Int(i)) }
-                i = ledgerNext[Int(i)]
-            }
+        /// The certificates of a key (given by a row and its key fields) ordered by start_date then
+        /// certificate_no, duplicates split off.
+        mutating func versions(of row: Record, _ keyFields: [Int]) -> (versions: [Int], duplicates: [(Int, version: Int)]) {
             let certs = input.certificates
+            let hash = KeyIndex.hash(row, keyFields)
+            var list: [Int] = []
+            ledger.chain(hash) { i in
+                if !consumed[i] && KeyIndex.same(row, keyFields, certs[i], certificateKey) { list.append(i) }
+            }
+            if list.count == 1 {
+                consumed[list[0]] = true
+                return (list, [])
+            }
             list.sort { a, b in
                 let sa = certs[a].day(L.start_date), sb = certs[b].day(L.start_date)
                 if sa != sb { return (sa?.number ?? Int32.min) < (sb?.number ?? Int32.min) }
@@ -142,44 +179,42 @@ public struct PolicyReconciler: Sendable {
         mutating func go() {
             let policies = input.policies
             // Duplicates, rule 1: the same (bank_code, policy_ref) again. The first row counts.
-            var firstOfKey: [PolicyKey: Int32] = [:]
-            firstOfKey.reserveCapacity(policies.count)
+            var byKey = KeyIndex(rows: policies.count)
             var primaries: [Int] = []
             primaries.reserveCapacity(policies.count)
             var occurrences: [PolicyKey: Int] = [:]
             for (i, p) in policies.enumerated() {
-                let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
-                if let first = firstOfKey.updateValue(Int32(i), forKey: key) {
-                    firstOfKey[key] = first
+                let hash = KeyIndex.hash(p, policyKey)
+                var first = -1
+                byKey.chain(hash) { j in if KeyIndex.same(p, policyKey, policies[j], policyKey) { first = j } }
+                if first >= 0 {
+                    let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
                     let n = occurrences[key, default: 1] + 1
                     occurrences[key] = n
-                    duplicateInBank(p, key: key, of: policies[Int(first)], occurrence: n, sameRef: true)
+                    duplicateInBank(p, key: key, of: policies[first], occurrence: n, sameRef: true)
                 } else {
+                    byKey.insert(i, hash: hash)
                     primaries.append(i)
                 }
             }
             // Duplicates, rule 2: one insured loan under two refs with overlapping cover.
-            var loanHead: [LoanKey: Int32] = [:]
-            loanHead.reserveCapacity(primaries.count)
-            var loanNext = [Int32](repeating: -1, count: policies.count)
+            var byLoan = KeyIndex(rows: policies.count)
             var kept: [Int] = []
             kept.reserveCapacity(primaries.count)
             for i in primaries {
                 let p = policies[i]
-                let lk = LoanKey(bank: p.text(P.bank_code)!, loan: p.text(P.loan_no)!, nik: UInt64(p.text(P.debtor_nik)!) ?? 0)
-                let s = p.day(P.start_date)!, e = p.day(P.end_date)!
-                var j = loanHead[lk] ?? -1
+                let hash = KeyIndex.hash(p, loanKey)
                 var earlier = -1
-                while j >= 0 {
-                    let q = policies[Int(j)]
-                    if q.day(P.start_date)! < e && s < q.day(P.end_date)! { earlier = Int(j) }
-                    j = loanNext[Int(j)]
+                byLoan.chain(hash) { j in
+                    let q = policies[j]
+                    guard KeyIndex.same(p, loanKey, q, loanKey) else { return }
+                    if q.day(P.start_date)! < p.day(P.end_date)! && p.day(P.start_date)! < q.day(P.end_date)! { earlier = j }
                 }
                 if earlier >= 0 {
-                    let key = PolicyKey(bank: lk.bank, ref: p.text(P.policy_ref)!)
+                    let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
                     duplicateInBank(p, key: key, of: policies[earlier], occurrence: 1, sameRef: false)
                 } else {
-                    if let older = loanHead.updateValue(Int32(i), forKey: lk) { loanNext[i] = older }
+                    byLoan.insert(i, hash: hash)
                     kept.append(i)
                 }
             }
@@ -205,7 +240,7 @@ public struct PolicyReconciler: Sendable {
             let bi = add(b)
             if sameRef { return }
             // The ledger may have issued certificates for the duplicate ref: they are void.
-            let (versions, dups) = versions(of: key)
+            let (versions, dups) = versions(of: p, policyKey)
             for c in versions + dups.map(\.0) {
                 voided[c] = true
                 correct(.VOID_DUPLICATE, cert: input.certificates[c].text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
@@ -217,7 +252,7 @@ public struct PolicyReconciler: Sendable {
         mutating func reconcilePolicy(_ p: Record) {
             let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
             let expected = rc.replay.versions(of: p)
-            let (ledger, dups) = versions(of: key)
+            let (ledger, dups) = versions(of: p, policyKey)
             let before = result.breaks.count
             checkBankPremium(p, key: key, expected: expected[0], ledger: ledger.first.map { input.certificates[$0] })
             for (c, v) in dups { duplicateInLedger(c, key: key, version: v) }
@@ -306,7 +341,7 @@ public struct PolicyReconciler: Sendable {
             for c in input.certificates.indices where !consumed[c] {
                 let cert = input.certificates[c]
                 let key = PolicyKey(bank: cert.text(L.bank_code)!, ref: cert.text(L.policy_ref)!)
-                let (versions, dups) = versions(of: key)
+                let (versions, dups) = versions(of: cert, certificateKey)
                 if input.rejectedKeys.contains(key) { continue }
                 for (k, v) in versions.enumerated() { missingInBank(v, key: key, version: k + 1) }
                 for (d, v) in dups { duplicateInLedger(d, key: key, version: v) }
@@ -321,7 +356,7 @@ public struct PolicyReconciler: Sendable {
             let cert = input.certificates[c]
             let want = e.certificate, have = cert.values
             func same(_ f: L) -> Bool {
-                want.withBytes(f.rawValue) { a in have.withBytes(f.rawValue) { b in a.elementsEqual(b) } }
+                want.withBytes(f.rawValue) { a in have.withBytes(f.rawValue) { b in Bytes.equal(a, b) } }
             }
             for f in Run.exactFields where carries(cert, f) && !same(f) {
                 mismatch(.FIELD_MISMATCH, f, e, c, key: key, bankRow: p)
@@ -425,7 +460,7 @@ public enum NameNormal {
 
     /// The same comparison on bytes, without allocating when both names are ASCII.
     public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        if a.elementsEqual(b) { return true }
+        if Bytes.equal(a, b) { return true }
         var ascii = true
         for c in a where c >= 0x80 { ascii = false; break }
         if ascii { for c in b where c >= 0x80 { ascii = false; break } }

@@ -160,7 +160,7 @@ public struct FieldValues: Equatable, Sendable {
 
     public static func == (a: FieldValues, b: FieldValues) -> Bool {
         guard a.kind == b.kind else { return false }
-        for i in 0..<a.count where !a.withBytes(i, { x in b.withBytes(i) { y in x.elementsEqual(y) } }) { return false }
+        for i in 0..<a.count where !a.withBytes(i, { x in b.withBytes(i) { y in Bytes.equal(x, y) } }) { return false }
         return true
     }
 
@@ -184,5 +184,27 @@ public struct FieldValues: Equatable, Sendable {
         var out: [UInt8] = []
         append(v, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Byte comparisons without the generic Sequence path.
+public enum Bytes {
+    @inlinable public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.count == 0 { return true }
+        return memcmpBytes(a.baseAddress!, b.baseAddress!, a.count)
+    }
+
+    @inlinable static func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
     }
 }

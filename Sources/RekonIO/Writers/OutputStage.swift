@@ -7,12 +7,13 @@ import RekonNative
 
 /// A temporary folder beside `--out` that becomes `--out` in one step once every file is written and
 /// synced. A run that fails before `publish()` removes it and leaves `--out` as it was.
-public final class OutputStage {
+public final class OutputStage: @unchecked Sendable {
     public let final: String
     public let directory: String
     /// Written files: name relative to the folder → SHA-256.
     public private(set) var written: [(name: String, sha256: String, bytes: Int64)] = []
     private var published = false
+    private let lock = NSLock()
 
     public init(final: String) throws(RekonError) {
         var f = final
@@ -51,7 +52,9 @@ public final class OutputStage {
     /// Closes a file and records its hash for the manifest.
     public func finish(_ f: OutputFile) throws(RekonError) {
         let sha = try f.close()
+        lock.lock()
         written.append((f.name, sha, f.size))
+        lock.unlock()
     }
 
     /// Writes a whole small file at once.

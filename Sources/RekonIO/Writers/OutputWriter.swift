@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import RekonCore
 
 /// Writes every output of SPEC §6 into a stage folder.
@@ -11,19 +13,43 @@ public struct OutputWriter {
     public static func write(_ o: RunOutcome, to stage: OutputStage) throws(RekonError) {
         try stage.makeFolder("canonical")
         try stage.makeFolder("corrections")
-        try writeBreaksCSV(o, stage)
-        try writeBreaksJSONL(o, stage)
-        try writeRejects(o, stage)
-        try writeRecords(o.policies, kind: .policy, name: "canonical/policies.csv", stage)
-        try writeRecords(o.endorsements, kind: .endorsement, name: "canonical/endorsements.csv", stage)
-        try writeRecords(o.claims, kind: .claim, name: "canonical/claims.csv", stage)
-        try writeCorrections(o, stage)
-        try writeRecords(o.correctedCertificates, kind: .ledgerCertificate, name: "corrections/ledger_certificates.csv", stage)
-        try writeRecords(o.correctedClaims, kind: .ledgerClaim, name: "corrections/ledger_claims.csv", stage)
-        try stage.write("summary.json", SummaryJSON.render(o))
-        try stage.write("report.html", Array(HTMLReport.render(o).utf8))
+        // Independent files are written in parallel, the two large ones first.
+        let tasks: [@Sendable () throws -> Void] = [
+            { try writeRecords(o.policies, kind: .policy, name: "canonical/policies.csv", stage) },
+            {
+                try writeRecords(o.correctedCertificates, kind: .ledgerCertificate, name: "corrections/ledger_certificates.csv", stage)
+            },
+            { try writeBreaksCSV(o, stage) },
+            { try writeBreaksJSONL(o, stage) },
+            { try writeRejects(o, stage) },
+            { try writeRecords(o.endorsements, kind: .endorsement, name: "canonical/endorsements.csv", stage) },
+            { try writeRecords(o.claims, kind: .claim, name: "canonical/claims.csv", stage) },
+            { try writeCorrections(o, stage) },
+            { try writeRecords(o.correctedClaims, kind: .ledgerClaim, name: "corrections/ledger_claims.csv", stage) },
+            { try stage.write("summary.json", SummaryJSON.render(o)) },
+            { try stage.write("report.html", Array(HTMLReport.render(o).utf8)) },
+        ]
+        let failures = FirstFailure()
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            do { try tasks[i]() } catch {
+                failures.record(i, error as? RekonError ?? RekonError(.output, "\(error)", reason: "write_failed"))
+            }
+        }
+        if let e = failures.first { throw e }
         // The manifest comes last: it lists every other output with its hash.
         try stage.write("manifest.json", ManifestJSON.render(o, outputs: stage.written))
+    }
+
+    /// The failure of the lowest-numbered task, so the error reported does not depend on timing.
+    final class FirstFailure: @unchecked Sendable {
+        private let lock = NSLock()
+        private var found: (Int, RekonError)?
+        func record(_ i: Int, _ e: RekonError) {
+            lock.lock()
+            if found == nil || found!.0 > i { found = (i, e) }
+            lock.unlock()
+        }
+        var first: RekonError? { found?.1 }
     }
 
     static func writeBreaksCSV(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
