@@ -57,6 +57,18 @@ private func schemaError(_ body: () throws -> Void) -> XMLSchemaError? {
         #expect(error?.line == 2)
     }
 
+    @Test func schemaErrorLineIsExactPastTheSixteenBitLineLimit() throws {
+        let schema = try XMLSchema(xsd: Array(ledgerXSD.utf8), name: "ledger.xsd")
+        var xml = "<ledger>\n"
+        for n in 0..<40_000 {
+            xml += "<entry id=\"e\(n)\">\n<amount>\(n == 30_000 ? "bad" : "\(n)")</amount>\n</entry>\n"
+        }
+        xml += "</ledger>\n"
+        let error = xmlError { _ = try events(xml, schema: schema) }
+        #expect(error?.code == .schemaInvalid)
+        #expect(error?.line == 2 + 3 * 30_000 + 1)
+    }
+
     @Test func oneSchemaServesSeveralReaders() throws {
         let schema = try XMLSchema(xsd: Array(ledgerXSD.utf8), name: "ledger.xsd")
         for id in 1...3 {

@@ -160,12 +160,16 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
         let baseline = residentBytes()
         var peak = baseline
         var starts = 0, texts = 0
-        var lastRecordLine = 0
+        var exactBelowLimit = true, closeAboveLimit = true
         while let event = try reader.next() {
             switch event {
             case .start(name: "record", _, let line):
                 starts += 1
-                lastRecordLine = line
+                // Record n starts on line 2 + 5(n-1). libxml2 keeps element lines in 16 bits, so past
+                // line 65534 the reader reports the parser line, which may be a few lines ahead.
+                let exact = 2 + 5 * (starts - 1)
+                if exact < 65535 { exactBelowLimit = exactBelowLimit && line == exact }
+                else { closeAboveLimit = closeAboveLimit && (exact...(exact + 10)).contains(line) }
                 if starts % 10_000 == 0 { peak = max(peak, residentBytes()) }
             case .text: texts += 1
             default: break
@@ -173,11 +177,10 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
         }
         #expect(starts == records)
         #expect(texts == records * 3)
-        // Record n starts on line 2 + 5(n-1); past line 65534 lines come from the parser (slightly ahead).
-        let exact = 2 + 5 * (records - 1)
-        #expect(lastRecordLine >= exact && lastRecordLine <= exact + 20)
+        #expect(exactBelowLimit)
+        #expect(closeAboveLimit)
         // The document is ~30 MB and a tree of it several times that; streaming stays far below.
-        #expect(peak - baseline < 64 << 20, "resident set grew by \((peak - baseline) >> 20) MiB")
+        #expect(peak - baseline < 80 << 20, "resident set grew by \((peak - baseline) >> 20) MiB")
     }
 
     @Test func recordLinesAreExactBelowTheSixteenBitLimit() throws {
