@@ -106,6 +106,14 @@ public struct JSONObjectReader {
         return out
     }
 
+    /// Rejects, before anything else is read, a key outside `known`: a misspelt key is the likelier
+    /// mistake than the errors it would cause further on.
+    public func requireKnown(_ known: [String]) throws(ConfigError) {
+        for m in members where !known.contains(m.key) {
+            throw ConfigError(file: file, line: m.value.line, key: keyPath(m.key), message: "unknown key")
+        }
+    }
+
     /// Rejects any key that no getter asked for, naming it.
     public func finish(allowed: [String] = []) throws(ConfigError) {
         for m in members where !read.contains(m.key) && !allowed.contains(m.key) {

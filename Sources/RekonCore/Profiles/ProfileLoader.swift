@@ -6,6 +6,8 @@ public enum ProfileLoader {
             throw ConfigError(file: origin, line: error.line, key: "", message: error.message)
         }
         var o = try JSONObjectReader(root, file: origin, path: "")
+        try o.requireKnown(["name", "kind", "format", "match", "csv", "date_format", "record", "xsd", "fields", "trailer", "comment"])
+        _ = try o.string("comment")
         let name = try o.requiredString("name")
         let kindText = try o.requiredString("kind")
         guard let kind = RecordKind(rawValue: kindText) else {
