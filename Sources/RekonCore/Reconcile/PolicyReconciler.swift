@@ -102,7 +102,8 @@ public struct PolicyReconciler: Sendable {
         let input: PolicyReconcileInput
         let rc: PolicyReconciler
         var result = PolicyReconcileResult()
-        var corrected: [Record]
+        /// Certificates with an updated field, by index: only those are copied.
+        var corrected: [Int: Record] = [:]
         var voided: [Bool]
         var issued: [Record] = []
         /// Per certificate: already answered by a bank policy, a duplicate or a break.
@@ -117,7 +118,6 @@ public struct PolicyReconciler: Sendable {
         init(input: PolicyReconcileInput, reconciler: PolicyReconciler) {
             self.input = input
             self.rc = reconciler
-            corrected = input.certificates
             voided = Array(repeating: false, count: input.certificates.count)
             consumed = voided
             ledger = KeyIndex(rows: input.certificates.count)
@@ -415,7 +415,7 @@ public struct PolicyReconciler: Sendable {
             b.source = source(p.source)
             b.detail = detail.isEmpty ? "\(f.name) differs between the bank and certificate \(certNo)" : detail
             let bi = add(b)
-            e.certificate.withBytes(f.rawValue) { corrected[c].values.setBytes(f.rawValue, $0) }
+            e.certificate.withBytes(f.rawValue) { corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0) }
             correct(.UPDATE_FIELD, cert: certNo, ref: key.ref, field: f.name, old: ledger, new: bank, breakIndex: bi)
         }
 
@@ -430,8 +430,8 @@ public struct PolicyReconciler: Sendable {
 
         mutating func finishCorrectedLedger() {
             var out: [Record] = []
-            out.reserveCapacity(corrected.count + issued.count)
-            for (i, r) in corrected.enumerated() where !voided[i] { out.append(r) }
+            out.reserveCapacity(input.certificates.count + issued.count)
+            for (i, r) in input.certificates.enumerated() where !voided[i] { out.append(corrected[i] ?? r) }
             out.append(contentsOf: issued)
             result.correctedCertificates = out
         }
