@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What the policy diff needs: the accepted bank policies and ledger certificates, in input order.
 public struct PolicyReconcileInput: Sendable {
     public var policies: [Record]
@@ -219,10 +221,50 @@ public struct PolicyReconciler: Sendable {
                 }
             }
             result.bankPolicies = kept.count
-            for i in kept { reconcilePolicy(policies[i]) }
+            if kept.count < 4_096 {
+                for i in kept { reconcilePolicy(policies[i]) }
+            } else {
+                // Policies are independent once duplicates are settled: two halves in parallel, each in
+                // its own copy of the state, merged in order so the outcome is the sequential one.
+                let mid = kept.count / 2
+                let halves = [RunBox(fresh()), RunBox(fresh())]
+                let work = kept
+                DispatchQueue.concurrentPerform(iterations: 2) { h in
+                    let box = halves[h]
+                    for k in (h == 0 ? 0..<mid : mid..<work.count) { box.run.reconcilePolicy(policies[work[k]]) }
+                }
+                merge(halves[0].run)
+                merge(halves[1].run)
+            }
             ledgerOnly()
             reviewTheRest()
             finishCorrectedLedger()
+        }
+
+        /// A copy of this state with no breaks, corrections or issued certificates of its own yet.
+        func fresh() -> Run {
+            var r = self
+            r.result = PolicyReconcileResult()
+            r.issued = []
+            r.corrected = [:]
+            return r
+        }
+
+        /// Takes over what a half did, after what this state already holds.
+        mutating func merge(_ part: Run) {
+            let offset = result.breaks.count
+            result.breaks.append(contentsOf: part.result.breaks)
+            for var c in part.result.corrections {
+                c.breakIndex += offset
+                result.corrections.append(c)
+            }
+            result.matched += part.result.matched
+            issued.append(contentsOf: part.issued)
+            corrected.merge(part.corrected) { mine, _ in mine }
+            for i in 0..<consumed.count {
+                if part.consumed[i] { consumed[i] = true }
+                if part.voided[i] { voided[i] = true }
+            }
         }
 
         mutating func duplicateInBank(_ p: Record, key: PolicyKey, of first: Record, occurrence: Int, sameRef: Bool) {
@@ -436,6 +478,12 @@ public struct PolicyReconciler: Sendable {
             result.correctedCertificates = out
         }
     }
+}
+
+/// One half's state, handed to its worker thread and back.
+final class RunBox: @unchecked Sendable {
+    var run: PolicyReconciler.Run
+    init(_ run: PolicyReconciler.Run) { self.run = run }
 }
 
 /// Names compared after trimming, collapsing blanks and upper-casing.
