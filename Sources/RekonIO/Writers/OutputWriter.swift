@@ -52,19 +52,27 @@ public struct OutputWriter {
         var first: RekonError? { found?.1 }
     }
 
-    static func writeBreaksCSV(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
-        let f = try stage.create("breaks.csv")
-        var line = CSVLine(mode: .report)
-        line.cells(breakColumns)
+    /// One CSV file: a header, then a row per element, streamed in 1 MiB pieces.
+    static func writeTable<T>(_ name: String, mode: CSVLine.Mode, header: [String], rows: [T], _ stage: OutputStage,
+                              _ cells: (T, inout CSVLine) -> Void) throws(RekonError) {
+        let f = try stage.create(name)
+        var line = CSVLine(mode: mode, capacity: 1 << 21)
+        line.cells(header)
         line.endRow()
-        for b in o.breaks {
-            line.cells([b.id, b.category.rawValue, b.bankCode, b.policyRef, b.claimRef, b.certificateNo, "\(b.version)",
-                        b.field, b.bankValue, b.ledgerValue, b.difference, "\(b.amountIDR)", b.cause, b.source, b.detail])
+        for r in rows {
+            cells(r, &line)
             line.endRow()
             if line.bytes.count > 1 << 20 { try f.take(&line) }
         }
         try f.take(&line)
         try stage.finish(f)
+    }
+
+    static func writeBreaksCSV(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
+        try writeTable("breaks.csv", mode: .report, header: breakColumns, rows: o.breaks, stage) { b, line in
+            line.cells([b.id, b.category.rawValue, b.bankCode, b.policyRef, b.claimRef, b.certificateNo, "\(b.version)",
+                        b.field, b.bankValue, b.ledgerValue, b.difference, "\(b.amountIDR)", b.cause, b.source, b.detail])
+        }
     }
 
     static func writeBreaksJSONL(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
@@ -96,46 +104,22 @@ public struct OutputWriter {
     }
 
     static func writeRejects(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
-        let f = try stage.create("rejects.csv")
-        var line = CSVLine(mode: .report)
-        line.cells(rejectColumns)
-        line.endRow()
-        for r in o.rejects {
+        try writeTable("rejects.csv", mode: .report, header: rejectColumns, rows: o.rejects, stage) { r, line in
             line.cells([o.inputs[Int(r.source.file)].name, "\(r.source.line)", r.kind.rawValue, r.ref, r.problem.reason.rawValue,
                         r.problem.field, r.problem.value, r.problem.message])
-            line.endRow()
-            if line.bytes.count > 1 << 20 { try f.take(&line) }
         }
-        try f.take(&line)
-        try stage.finish(f)
     }
 
     /// A kind's records in its standard layout (the canonical field names as the header).
     public static func writeRecords(_ records: [Record], kind: RecordKind, name: String, _ stage: OutputStage) throws(RekonError) {
-        let f = try stage.create(name)
-        var line = CSVLine(mode: .data, capacity: 1 << 21)
-        line.cells(kind.fields.map(\.name))
-        line.endRow()
-        for r in records {
+        try writeTable(name, mode: .data, header: kind.fields.map(\.name), rows: records, stage) { r, line in
             for i in 0..<r.values.count { r.values.withBytes(i) { line.cell($0) } }
-            line.endRow()
-            if line.bytes.count > 1 << 20 { try f.take(&line) }
         }
-        try f.take(&line)
-        try stage.finish(f)
     }
 
     static func writeCorrections(_ o: RunOutcome, _ stage: OutputStage) throws(RekonError) {
-        let f = try stage.create("corrections/ledger_corrections.csv")
-        var line = CSVLine(mode: .data)
-        line.cells(correctionColumns)
-        line.endRow()
-        for c in o.corrections {
+        try writeTable("corrections/ledger_corrections.csv", mode: .data, header: correctionColumns, rows: o.corrections, stage) { c, line in
             line.cells([c.id, c.action.rawValue, c.certificateNo, c.policyRef, c.claimRef, c.field, c.oldValue, c.newValue, c.breakID])
-            line.endRow()
-            if line.bytes.count > 1 << 20 { try f.take(&line) }
         }
-        try f.take(&line)
-        try stage.finish(f)
     }
 }
