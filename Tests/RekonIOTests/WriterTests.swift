@@ -91,3 +91,11 @@ enum SHA256Hex {
         return String(String(decoding: d, as: UTF8.self).prefix(64))
     }
 }
+
+@Test("libxml2 messages keep element and attribute names but not the values they quote")
+func xmlMessagesWithoutValues() {
+    #expect(LogText.withoutValues("Element 'nik': '3171011505800001' is not a valid value of the atomic type 'xs:integer'.")
+            == "Element 'nik': '…' is not a valid value of the atomic type '…'.")
+    #expect(LogText.withoutValues("Element 'Catatan': This element is not expected.") == "Element 'Catatan': This element is not expected.")
+    #expect(LogText.withoutValues("attribute 'no': '''") == "attribute 'no': '…''")
+}
