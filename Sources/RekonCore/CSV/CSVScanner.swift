@@ -8,34 +8,67 @@ public struct CSVDialect: Hashable, Sendable {
     }
 }
 
-/// The fields of one scanned record as byte ranges into the scanned buffer; reused from record to record.
+/// The fields of one scanned record as byte ranges into the scanned buffer; reused from record to
+/// record. Copies share one buffer (it belongs to the reader that scans with it).
 public struct CSVFields {
-    public private(set) var starts: [Int] = []
-    public private(set) var ends: [Int] = []
+    /// Field start and end offsets, and whether the field still holds doubled quotes, in raw buffers:
+    /// appending a field is a store, with no array bookkeeping on the hot path.
+    final class Storage {
+        var starts: UnsafeMutablePointer<Int>
+        var ends: UnsafeMutablePointer<Int>
+        var escaped: UnsafeMutablePointer<Bool>
+        var capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            starts = .allocate(capacity: capacity)
+            ends = .allocate(capacity: capacity)
+            escaped = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            starts.deallocate()
+            ends.deallocate()
+            escaped.deallocate()
+        }
+
+        func grow() {
+            let c = capacity * 2
+            let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+            let x = UnsafeMutablePointer<Bool>.allocate(capacity: c)
+            s.update(from: starts, count: count)
+            e.update(from: ends, count: count)
+            x.update(from: escaped, count: count)
+            starts.deallocate(); ends.deallocate(); escaped.deallocate()
+            starts = s; ends = e; escaped = x
+            capacity = c
+        }
+    }
+
+    let storage = Storage(capacity: 64)
+
+    public init() {}
+
+    public var count: Int { storage.count }
+    @inline(__always) public func start(_ i: Int) -> Int { storage.starts[i] }
+    @inline(__always) public func end(_ i: Int) -> Int { storage.ends[i] }
     /// A field whose bytes still hold doubled quotes (`""`) that must be unescaped when read.
-    public private(set) var escaped: [Bool] = []
-    public var count: Int { starts.count }
+    @inline(__always) public func isEscaped(_ i: Int) -> Bool { storage.escaped[i] }
 
-    public init() {
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
-        escaped.reserveCapacity(64)
-    }
-
-    @inline(__always) mutating func reset() {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
-    }
+    @inline(__always) mutating func reset() { storage.count = 0 }
 
     @inline(__always) mutating func append(_ s: Int, _ e: Int, _ esc: Bool) {
-        starts.append(s)
-        ends.append(e)
-        escaped.append(esc)
+        let st = storage
+        if st.count == st.capacity { st.grow() }
+        st.starts[st.count] = s
+        st.ends[st.count] = e
+        st.escaped[st.count] = esc
+        st.count += 1
     }
 
     /// True for a line with nothing on it (one empty, unquoted field).
-    public var isBlankLine: Bool { starts.count == 1 && starts[0] == ends[0] }
+    public var isBlankLine: Bool { storage.count == 1 && storage.starts[0] == storage.ends[0] }
 }
 
 /// What scanning one record found.
@@ -170,8 +203,8 @@ public struct CSVScanner {
         _ base: UnsafePointer<UInt8>, _ fields: CSVFields, _ index: Int, scratch: inout [UInt8],
         _ body: (UnsafeRawBufferPointer) -> R
     ) -> R {
-        let s = fields.starts[index], e = fields.ends[index]
-        if !fields.escaped[index] {
+        let s = fields.start(index), e = fields.end(index)
+        if !fields.isEscaped(index) {
             return body(UnsafeRawBufferPointer(start: base + s, count: e - s))
         }
         scratch.removeAll(keepingCapacity: true)

@@ -11,6 +11,22 @@ public struct RowDecoder: Sendable {
     public let maps: [[String: String]?]
     /// Per canonical field of a closed code list: the allowed codes as bytes.
     let allowed: [[[UInt8]]]
+    /// Per canonical field: whether a row needs it, and whether its date layout is the ISO one (whose
+    /// text is already canonical once checked). Kept apart from `specs` so the hot path copies no Strings.
+    let required: [Bool]
+    /// Per canonical field: the fast path its text may take (see `FastPath`).
+    let fast: [FastPath]
+
+    /// Bytes that are already canonical once checked, copied as they are.
+    enum FastPath: UInt8, Sendable {
+        case none
+        /// An ISO date in a field whose layout is ISO.
+        case isoDate
+        /// Plain digits without a leading zero, in a file without a thousands separator.
+        case amount
+        /// The same, for months: 1 to 999 (larger tenors take the checked path).
+        case months
+    }
 
     public init(kind: RecordKind, encoding: TextEncoding, numbers: NumberFormat, datePatterns: [DatePattern],
                 maps: [[String: String]?]) {
@@ -24,6 +40,23 @@ public struct RowDecoder: Sendable {
             if case .code(let list) = spec.type { return list.map { Array($0.utf8) } }
             return []
         }
+        self.required = specs.map(\.required)
+        let plain = numbers.thousands == nil
+        self.fast = zip(specs, datePatterns).map { spec, pattern in
+            switch spec.type {
+            case .date where pattern == DatePattern.iso: return .isoDate
+            case .amount where plain: return .amount
+            case .months where plain: return .months
+            default: return .none
+            }
+        }
+    }
+
+    /// Digits only, without a leading zero (unless the number is 0): already the canonical text.
+    @inline(__always) static func isCanonicalInteger(_ p: UnsafeRawBufferPointer) -> Bool {
+        if p.count == 0 || p.count > 18 || (p[0] == 48 && p.count > 1) { return false }
+        for c in p where c &- 48 > 9 { return false }
+        return true
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
@@ -44,11 +77,11 @@ public struct RowDecoder: Sendable {
     /// Decodes field `index` from `bytes` (nil when the layout does not carry it) into `row`.
     public func decode(_ index: Int, _ bytes: UnsafeRawBufferPointer?, into row: inout FieldValues,
                        problems: inout [RowProblem]) {
-        let spec = specs[index]
         guard let raw = bytes.map(RowDecoder.trimmed), raw.count > 0 else {
             row.setField(index) { _ in }
-            if spec.required {
-                problems.append(RowProblem(.MISSING_FIELD, field: spec.name, value: "", message: "\(spec.name) is required"))
+            if required[index] {
+                let name = specs[index].name
+                problems.append(RowProblem(.MISSING_FIELD, field: name, value: "", message: "\(name) is required"))
             }
             return
         }
@@ -88,6 +121,16 @@ public struct RowDecoder: Sendable {
 
     private func decodeTyped(_ index: Int, _ raw: UnsafeRawBufferPointer, _ enc: TextEncoding,
                              _ row: inout FieldValues, _ problems: inout [RowProblem]) {
+        // The common cases first, without touching the field's spec.
+        switch fast[index] {
+        case .isoDate:
+            if DatePattern.iso.isValid(raw) { return row.setBytes(index, raw) }
+        case .amount:
+            if RowDecoder.isCanonicalInteger(raw) { return row.setBytes(index, raw) }
+        case .months:
+            if raw.count <= 3 && raw[0] != 48 && RowDecoder.isCanonicalInteger(raw) { return row.setBytes(index, raw) }
+        case .none: break
+        }
         let spec = specs[index]
         if raw.count == 0 {
             row.setField(index) { _ in }

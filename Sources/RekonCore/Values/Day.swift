@@ -138,6 +138,16 @@ public struct DatePattern: Hashable, Sendable {
         return v
     }
 
+    /// Whether the bytes are a real date in this layout (year 1-9999), without computing its day number.
+    @inline(__always) public func isValid(_ p: UnsafeRawBufferPointer) -> Bool {
+        guard p.count == length else { return false }
+        for (off, byte) in literals where p[off] != byte { return false }
+        guard let y = DatePattern.digits(p, year, 4), let m = DatePattern.digits(p, month, 2),
+            let d = DatePattern.digits(p, day, 2)
+        else { return false }
+        return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= Day.daysIn(month: m, year: y)
+    }
+
     /// Parses bytes in this layout; nil when they are not a real date in it.
     public func parse(_ p: UnsafeRawBufferPointer) -> Day? {
         guard p.count == length else { return nil }
