@@ -21,8 +21,6 @@ public struct RunOutcome: Sendable {
     public var correctedClaims: [Record]
     public var bankPolicies: Int
     public var matched: Int
-    /// Events dated after the cut-off, not applied.
-    public var eventsAfterAsOf: Int = 0
 
     public init(engineVersion: String, asOf: Day, runID: String, configSHA256: String, startedAt: String,
                 inputs: [FileReadResult], breaks: [Break], corrections: [Correction], rejects: [Reject],
