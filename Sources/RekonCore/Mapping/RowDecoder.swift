@@ -61,7 +61,8 @@ public struct RowDecoder: Sendable {
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
 
-    @inline(__always) static func trimmed(_ p: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    /// The bytes without blanks (space, tab) at either end.
+    @inline(__always) public static func trimmed(_ p: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var s = 0, e = p.count
         while s < e && isBlank(p[s]) { s += 1 }
         while e > s && isBlank(p[e - 1]) { e -= 1 }

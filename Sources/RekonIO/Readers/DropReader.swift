@@ -49,101 +49,6 @@ public struct ReadLimits: Sendable {
     }
 }
 
-/// How a canonical field is filled from a row.
-enum Binding: Sendable {
-    case slot(Int)
-    case constant([UInt8])
-    case none
-}
-
-/// Validates and normalises the rows of one profile into records and rejects.
-final class RowSink {
-    let kind: RecordKind
-    let profile: Profile
-    let decoder: RowDecoder
-    let rules: RowRules
-    let fileIndex: Int
-    var bindings: [Binding]
-    var part: FilePart
-    var values: FieldValues
-    var problems: [RowProblem] = []
-    var records: [Record] = []
-    var rejects: [Reject] = []
-    var rejectedKeys: [PolicyKey] = []
-    let sumFields: [Int]
-    var sums: [Int64]
-
-    init(profile: Profile, rules: RowRules, fileIndex: Int, bindings: [Binding]) {
-        self.kind = profile.kind
-        self.profile = profile
-        self.decoder = profile.rowDecoder()
-        self.rules = rules
-        self.fileIndex = fileIndex
-        self.bindings = bindings
-        self.part = FilePart(kind: profile.kind, profile: profile.name)
-        self.values = FieldValues(kind: profile.kind)
-        let names = profile.kind.fields.map(\.name)
-        switch profile.trailer {
-        case .csv(_, _, let s)?: sumFields = s.map { names.firstIndex(of: $0.field)! }
-        case .xml(_, _, let s)?: sumFields = s.map { names.firstIndex(of: $0.field)! }
-        case nil: sumFields = []
-        }
-        sums = Array(repeating: 0, count: sumFields.count)
-        records.reserveCapacity(1 << 12)
-    }
-
-    /// One data row: `raw(slot, body)` gives a slot's bytes (nil when absent).
-    @inline(__always)
-    func accept(line: Int, _ raw: (Int, (UnsafeRawBufferPointer?) -> Void) -> Void) {
-        part.rows += 1
-        problems.removeAll(keepingCapacity: true)
-        values.reset()
-        for i in 0..<bindings.count {
-            switch bindings[i] {
-            case .slot(let s): raw(s) { decoder.decode(i, $0, into: &values, problems: &problems) }
-            case .constant(let c): c.withUnsafeBytes { decoder.decode(i, $0, into: &values, problems: &problems) }
-            case .none: decoder.decode(i, nil, into: &values, problems: &problems)
-            }
-        }
-        for (k, f) in sumFields.enumerated() { if let v = values.int(f) { sums[k] &+= v } }
-        if problems.isEmpty { rules.check(kind, &values, problems: &problems) }
-        let source = SourceLocation(file: fileIndex, line: line)
-        if problems.isEmpty {
-            part.accepted += 1
-            records.append(Record(values: values.compacted(), source: source))
-            return
-        }
-        reject(source: source, problems)
-    }
-
-    func reject(source: SourceLocation, _ ps: [RowProblem]) {
-        part.rejected += 1
-        let ref = values.text(0) ?? ""
-        for p in ps { rejects.append(Reject(source: source, kind: kind, ref: ref, problem: p)) }
-        if kind == .policy, let bank = values.text(PolicyField.bank_code.rawValue),
-           let r = values.text(PolicyField.policy_ref.rawValue) {
-            rejectedKeys.append(PolicyKey(bank: bank, ref: r))
-        }
-    }
-
-    /// A row that could not be split into fields.
-    func malformed(line: Int, message: String, ref: String? = nil) {
-        part.rows += 1
-        values.reset()
-        if let ref { values.setText(0, ref) }
-        reject(source: SourceLocation(file: fileIndex, line: line), [RowProblem(.BAD_ROW, field: "", value: "", message: message)])
-    }
-
-    func control(declaredRows: Int64, declaredSums: [Int64]) -> ControlTotals {
-        var out = ControlTotals(declaredRows: declaredRows, countedRows: Int64(part.rows), sums: [])
-        let names = kind.fields.map(\.name)
-        for (k, f) in sumFields.enumerated() {
-            out.sums.append(.init(field: names[f], declared: declaredSums[k], counted: sums[k]))
-        }
-        return out
-    }
-}
-
 /// Reads one input file with the profiles that match it.
 public struct DropReader: Sendable {
     public let rules: RowRules
@@ -255,7 +160,7 @@ public struct DropReader: Sendable {
                 guard let s = sink else {
                     var header: [String] = []
                     for i in 0..<view.count {
-                        let t = view.withField(i, scratch: &scratch) { b in profile.csv.encoding.decode(RowDecoderTrim.trim(b)) }
+                        let t = view.withField(i, scratch: &scratch) { b in profile.csv.encoding.decode(RowDecoder.trimmed(b)) }
                         guard let t else {
                             throw RekonError(.input, "the header row is not \(profile.csv.encoding.rawValue) text", file: name, line: view.line, reason: "undecodable")
                         }
@@ -267,12 +172,12 @@ public struct DropReader: Sendable {
                     return
                 }
                 if let prefix = trailerPrefix, view.count > 0,
-                   view.withField(0, scratch: &scratch, { RowDecoderTrim.trim($0).elementsEqual(prefix) }) {
+                   view.withField(0, scratch: &scratch, { RowDecoder.trimmed($0).elementsEqual(prefix) }) {
                     if trailerSeen { throw afterTrailer(name, view.line) }
                     trailerSeen = true
                     func number(_ k: Int, _ what: String) throws(RekonError) -> Int64 {
                         guard k < view.count,
-                              let v = view.withField(k, scratch: &scratch, { numbers.parseAmount(RowDecoderTrim.trim($0)) }) else {
+                              let v = view.withField(k, scratch: &scratch, { numbers.parseAmount(RowDecoder.trimmed($0)) }) else {
                             throw RekonError(.input, "trailer field \(k) (\(what)) is not a number", file: name, line: view.line, reason: "trailer_unreadable")
                         }
                         return v
@@ -286,7 +191,7 @@ public struct DropReader: Sendable {
                 if expectedFields >= 0 && view.count != expectedFields {
                     var ref: String?
                     if case .slot(let k) = s.bindings[0], k < view.count {
-                        ref = view.withField(k, scratch: &scratch) { profile.csv.encoding.decode(RowDecoderTrim.trim($0)) }
+                        ref = view.withField(k, scratch: &scratch) { profile.csv.encoding.decode(RowDecoder.trimmed($0)) }
                     }
                     s.malformed(line: view.line, message: "expected \(expectedFields) fields as in the header, found \(view.count)", ref: ref)
                     return
@@ -398,7 +303,7 @@ public struct DropReader: Sendable {
             }
             func number(_ path: String) throws(RekonError) -> Int64 {
                 guard let k = routes[route].slots[path], var t = slots[k],
-                      let v = t.withUTF8({ NumberFormat.standard.parseAmount(RowDecoderTrim.trim(UnsafeRawBufferPointer($0))) }) else {
+                      let v = t.withUTF8({ NumberFormat.standard.parseAmount(RowDecoder.trimmed(UnsafeRawBufferPointer($0))) }) else {
                     throw RekonError(.input, "the trailer's \(path) is missing or not a number", file: name, field: path, reason: "trailer_unreadable")
                 }
                 return v
@@ -412,61 +317,3 @@ public struct DropReader: Sendable {
     }
 }
 
-/// Trimming of blanks around a field's bytes.
-enum RowDecoderTrim {
-    @inline(__always) static func trim(_ p: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var s = 0, e = p.count
-        while s < e && (p[s] == 32 || p[s] == 9) { s += 1 }
-        while e > s && (p[e - 1] == 32 || p[e - 1] == 9) { e -= 1 }
-        return UnsafeRawBufferPointer(rebasing: p[s..<e])
-    }
-}
-
-/// XSDs compiled once per run and shared across files.
-public final class SchemaCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var compiled: [String: XMLSchema] = [:]
-
-    public init() {}
-
-    public func schema(at path: String) throws(RekonError) -> XMLSchema {
-        lock.lock()
-        defer { lock.unlock() }
-        if let s = compiled[path] { return s }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RekonError(.usage, "cannot read the XSD", file: path, reason: "xsd")
-        }
-        do {
-            let s = try XMLSchema(xsd: [UInt8](data), name: PathName.base(path))
-            compiled[path] = s
-            return s
-        } catch {
-            throw RekonError(.usage, "the XSD does not compile: \(error)", file: path, reason: "xsd")
-        }
-    }
-}
-
-/// Keeps personal data out of messages that quote the document (libxml2's validity errors quote values).
-enum LogText {
-    /// Quoted text is kept only where it names an element or an attribute; other quotes become '…'.
-    static func withoutValues(_ s: String) -> String {
-        let u = Array(s.utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < u.count {
-            guard u[i] == UInt8(ascii: "'"), let close = u[(i + 1)...].firstIndex(of: UInt8(ascii: "'")) else {
-                out.append(u[i])
-                i += 1
-                continue
-            }
-            let before = String(decoding: out.suffix(10), as: UTF8.self).lowercased()
-            if before.hasSuffix("element ") || before.hasSuffix("attribute ") {
-                out.append(contentsOf: u[i...close])
-            } else {
-                out.append(contentsOf: Array("'…'".utf8))
-            }
-            i = close + 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
