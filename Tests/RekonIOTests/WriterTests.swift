@@ -50,7 +50,7 @@ func publishReplaces() throws {
     try stage.write("new.txt", Array("new".utf8))
     try stage.publish()
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["new.txt"])
-    #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["out"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [".out.rekon-lock", "out"])
     #expect(stage.written.map(\.sha256) == [SHA256Hex.of("new")])
 }
 
@@ -65,7 +65,31 @@ func abandonedStage() throws {
         try stage.write("new.txt", Array("new".utf8))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["old.txt"])
-    #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["out"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [".out.rekon-lock", "out"])
+}
+
+@Test("a second run on the same output folder is refused while the first holds it")
+func outputLock() throws {
+    let root = try tempDir()
+    let first = try OutputStage(final: root + "/out")
+    do {
+        _ = try OutputStage(final: root + "/out")
+        Issue.record("the second stage was allowed")
+    } catch {
+        #expect(error.reason == "locked" && error.code.exitStatus == 4)
+    }
+    try first.write("a.txt", Array("a".utf8))
+    try first.publish()
+}
+
+@Test("the staging folder of a run that died is removed by the next run")
+func staleStageRemoved() throws {
+    let root = try tempDir()
+    try FileManager.default.createDirectory(atPath: root + "/.out.rekon-tmp-999999/canonical", withIntermediateDirectories: true)
+    let stage = try OutputStage(final: root + "/out")
+    try stage.write("a.txt", Array("a".utf8))
+    try stage.publish()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [".out.rekon-lock", "out"])
 }
 
 @Test("a stage that cannot be created is an output error (exit 4)")

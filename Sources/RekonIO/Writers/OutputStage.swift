@@ -6,10 +6,14 @@ import RekonCore
 import RekonNative
 
 /// A temporary folder beside `--out` that becomes `--out` in one step once every file is written and
-/// synced. A run that fails before `publish()` removes it and leaves `--out` as it was.
+/// synced. A run that fails before `publish()` removes it and leaves `--out` as it was. While it lives it
+/// holds an exclusive lock (`.<out>.rekon-lock` beside `--out`), so two runs never write one folder.
 public final class OutputStage: @unchecked Sendable {
     public let final: String
     public let directory: String
+    private var lockFD: Int32 = -1
+    /// Whether this stage made `directory` (and so may remove it).
+    private var created = false
     /// Written files: name relative to the folder → SHA-256.
     public private(set) var written: [(name: String, sha256: String, bytes: Int64)] = []
     private var published = false
@@ -21,22 +25,41 @@ public final class OutputStage: @unchecked Sendable {
         self.final = f
         let parent = PathName.parent(f)
         let base = PathName.base(f)
-        let dir = (parent.isEmpty ? "." : parent) + "/.\(base).rekon-tmp-\(getpid())"
+        let folder = parent.isEmpty ? "." : parent
+        let dir = folder + "/.\(base).rekon-tmp-\(getpid())"
         directory = dir
         let fm = FileManager.default
         do {
             if !parent.isEmpty && !fm.fileExists(atPath: parent) {
                 try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
             }
-            if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+        } catch {
+            throw RekonError(.output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir, reason: "write_failed")
+        }
+        let lockPath = folder + "/.\(base).rekon-lock"
+        lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0 else {
+            throw RekonError(.output, "cannot create the output folder's lock: \(String(cString: strerror(errno)))", file: lockPath, reason: "write_failed")
+        }
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            throw RekonError(.output, "another rekon run is writing this output folder; wait for it or choose another --out", file: f, reason: "locked")
+        }
+        // Under the lock, a staging folder of an earlier run that died is debris: remove it.
+        let prefix = ".\(base).rekon-tmp-"
+        for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            try? fm.removeItem(atPath: folder + "/" + name)
+        }
+        do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: false)
+            created = true
         } catch {
             throw RekonError(.output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir, reason: "write_failed")
         }
     }
 
     deinit {
-        if !published { try? FileManager.default.removeItem(atPath: directory) }
+        if created && !published { try? FileManager.default.removeItem(atPath: directory) }
+        if lockFD >= 0 { close(lockFD) }
     }
 
     public func makeFolder(_ name: String) throws(RekonError) {
