@@ -1,30 +1,31 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import RekonCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `rekon` command: verbs, help, version and exit codes. `main` returns the process's exit status.
 public enum CLI {
     public static let version = "0.1.0"
 
     public static let help = """
-    rekon \(version): batch reconciliation of credit-insurance bank drops against the insurer's ledger.
+        rekon \(version): batch reconciliation of credit-insurance bank drops against the insurer's ledger.
 
-    Usage:
-      rekon run --bank PATH... --ledger PATH... --out DIR [--profiles DIR] [--config rekon.json]
-                [--as-of YYYY-MM-DD] [--fail-on-breaks]
-      rekon gen --out DIR [--policies N] [--seed N] [--as-of YYYY-MM-DD] [--formats csv,gzip,xml]
-      rekon --help | rekon run --help | rekon gen --help | rekon --version
+        Usage:
+          rekon run --bank PATH... --ledger PATH... --out DIR [--profiles DIR] [--config rekon.json]
+                    [--as-of YYYY-MM-DD] [--fail-on-breaks]
+          rekon gen --out DIR [--policies N] [--seed N] [--as-of YYYY-MM-DD] [--formats csv,gzip,xml]
+          rekon --help | rekon run --help | rekon gen --help | rekon --version
 
-    Exit codes:
-      0  done
-      1  done, and breaks were found with --fail-on-breaks
-      2  usage or config error (bad flag, config or profile; a file no profile matches)
-      3  an input file unusable as a whole (unreadable, bad gzip, malformed or XSD-invalid XML,
-         undecodable header, trailer disagrees); nothing is written
-      4  writing the outputs failed; the previous outputs are kept
+        Exit codes:
+          0  done
+          1  done, and breaks were found with --fail-on-breaks
+          2  usage or config error (bad flag, config or profile; a file no profile matches)
+          3  an input file unusable as a whole (unreadable, bad gzip, malformed or XSD-invalid XML,
+             undecodable header, trailer disagrees); nothing is written
+          4  writing the outputs failed; the previous outputs are kept
 
-    """
+        """
 
     public static func main(_ args: [String]) -> Int32 {
         let words = Array(args.dropFirst())
@@ -49,7 +50,8 @@ public enum CLI {
                 }
                 return try GenCommand.run(Array(words.dropFirst()))
             case let verb?:
-                throw RekonError(.usage, "unknown command \"\(verb)\"; the commands are run and gen (rekon --help)", reason: "usage")
+                throw RekonError(
+                    .usage, "unknown command \"\(verb)\"; the commands are run and gen (rekon --help)", reason: "usage")
             }
         } catch let e as RekonError {
             report(e)

@@ -7,24 +7,25 @@ import RekonNative
 /// `rekon run`: read the drops and the ledger, reconcile, publish the outputs.
 enum RunCommand {
     static let help = """
-    Usage: rekon run --bank PATH... --ledger PATH... --out DIR [options]
+        Usage: rekon run --bank PATH... --ledger PATH... --out DIR [options]
 
-    Reconciles bank drops (new business, endorsements, claims) against the insurer's ledger export as of
-    a cut-off date and writes break reports and corrected ledger files into DIR, atomically.
+        Reconciles bank drops (new business, endorsements, claims) against the insurer's ledger export as of
+        a cut-off date and writes break reports and corrected ledger files into DIR, atomically.
 
-      --bank PATH...       bank drop files or folders (CSV or XML, plain or .gz); may repeat
-      --ledger PATH...     ledger export files or folders; may repeat
-      --out DIR            output folder; replaced as a whole only when the run succeeds
-      --profiles DIR       folder of mapping profiles (*.json) for non-standard layouts
-      --config FILE        rekon.json: products, tolerances and any of these options as keys
-                           (paths in it are relative to its own folder)
-      --as-of YYYY-MM-DD   cut-off date (default: the config's as_of, else today in UTC)
-      --fail-on-breaks     exit 1 when any break is found
+          --bank PATH...       bank drop files or folders (CSV or XML, plain or .gz); may repeat
+          --ledger PATH...     ledger export files or folders; may repeat
+          --out DIR            output folder; replaced as a whole only when the run succeeds
+          --profiles DIR       folder of mapping profiles (*.json) for non-standard layouts
+          --config FILE        rekon.json: products, tolerances and any of these options as keys
+                               (paths in it are relative to its own folder)
+          --as-of YYYY-MM-DD   cut-off date (default: the config's as_of, else today in UTC)
+          --fail-on-breaks     exit 1 when any break is found
 
-    """
+        """
 
     static let flags: [String: Bool] = [
-        "bank": true, "ledger": true, "out": true, "profiles": true, "config": true, "as-of": true, "fail-on-breaks": false,
+        "bank": true, "ledger": true, "out": true, "profiles": true, "config": true, "as-of": true,
+        "fail-on-breaks": false,
     ]
 
     /// The settings of one run after the config file and the flags are merged.
@@ -55,23 +56,30 @@ enum RunCommand {
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
         let bank = a.list("bank") ?? config.bank.map(resolve)
         let ledger = a.list("ledger") ?? config.ledger.map(resolve)
-        guard !bank.isEmpty else { throw RekonError(.usage, "--bank is required (or \"bank\" in the config)", reason: "usage") }
-        guard !ledger.isEmpty else { throw RekonError(.usage, "--ledger is required (or \"ledger\" in the config)", reason: "usage") }
+        guard !bank.isEmpty else {
+            throw RekonError(.usage, "--bank is required (or \"bank\" in the config)", reason: "usage")
+        }
+        guard !ledger.isEmpty else {
+            throw RekonError(.usage, "--ledger is required (or \"ledger\" in the config)", reason: "usage")
+        }
         guard let out = try a.single("out") ?? config.out.map(resolve) else {
             throw RekonError(.usage, "--out is required (or \"out\" in the config)", reason: "usage")
         }
         var asOf = config.asOf
         if let s = try a.single("as-of") {
-            guard let d = Day.parseISO(s) else { throw RekonError(.usage, "--as-of must be a date YYYY-MM-DD, found \"\(s)\"", reason: "usage") }
+            guard let d = Day.parseISO(s) else {
+                throw RekonError(.usage, "--as-of must be a date YYYY-MM-DD, found \"\(s)\"", reason: "usage")
+            }
             asOf = d
         }
         if asOf == nil {
             let now = Int64(Date().timeIntervalSince1970)
             asOf = Day(number: Int32(now / 86_400))
         }
-        return Settings(bank: bank, ledger: ledger, out: out, profiles: try a.single("profiles") ?? config.profiles.map(resolve),
-                        config: config, configSHA256: configSHA, asOf: asOf!,
-                        failOnBreaks: a.has("fail-on-breaks") || config.failOnBreaks)
+        return Settings(
+            bank: bank, ledger: ledger, out: out, profiles: try a.single("profiles") ?? config.profiles.map(resolve),
+            config: config, configSHA256: configSHA, asOf: asOf!,
+            failOnBreaks: a.has("fail-on-breaks") || config.failOnBreaks)
     }
 
     /// The files under the given paths: a folder gives its visible files, sorted by name.
@@ -112,21 +120,26 @@ enum RunCommand {
                 let name = PathName.base(path)
                 let ps = try profiles.profiles(for: name, path: path)
                 if let wrong = ps.first(where: { $0.kind.isLedger != ledger }) {
-                    throw RekonError(.usage, "this file was given to --\(flag) but its profile \(wrong.name) reads \(wrong.kind.rawValue) records",
-                                     file: path, reason: "usage")
+                    throw RekonError(
+                        .usage,
+                        "this file was given to --\(flag) but its profile \(wrong.name) reads \(wrong.kind.rawValue) records",
+                        file: path, reason: "usage")
                 }
                 inputs.append((path, ps))
             }
         }
         let names = inputs.map { PathName.base($0.path) }
         if let dup = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw RekonError(.usage, "two inputs have the same file name; sources are named by base name, so rename one", file: dup, reason: "usage")
+            throw RekonError(
+                .usage, "two inputs have the same file name; sources are named by base name, so rename one", file: dup,
+                reason: "usage")
         }
 
         // Read every file; files in parallel, results kept in input order.
-        let reader = DropReader(rules: RowRules(products: s.config.products),
-                                limits: ReadLimits(maxInflatedBytes: s.config.maxInflatedBytes, maxInflateRatio: s.config.maxInflateRatio),
-                                schemas: SchemaCache())
+        let reader = DropReader(
+            rules: RowRules(products: s.config.products),
+            limits: ReadLimits(maxInflatedBytes: s.config.maxInflatedBytes, maxInflateRatio: s.config.maxInflateRatio),
+            schemas: SchemaCache())
         let results = ResultSlots<FileReadResult>(count: inputs.count)
         let work = inputs
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
@@ -145,7 +158,9 @@ enum RunCommand {
         trace.mark("write outputs")
         try stage.publish()
         trace.mark("publish")
-        CLI.log("rekon: \(o.breaks.count) breaks, \(o.rejectedRows) rejected rows, \(o.matched) of \(o.bankPolicies) policies matched; outputs in \(s.out)")
+        CLI.log(
+            "rekon: \(o.breaks.count) breaks, \(o.rejectedRows) rejected rows, \(o.matched) of \(o.bankPolicies) policies matched; outputs in \(s.out)"
+        )
         return s.failOnBreaks && !o.breaks.isEmpty ? 1 : 0
     }
 
@@ -157,18 +172,26 @@ enum RunCommand {
             for r in read { out.append(contentsOf: r.records[i]) }
             return out
         }
-        let policies = all(.policy), certificates = all(.ledgerCertificate)
+        let policies = all(.policy)
+        let certificates = all(.ledgerCertificate)
         let input = PolicyReconcileInput(
             policies: policies, certificates: certificates,
-            rejectedKeys: Set(read.flatMap(\.rejectedPolicyKeys)), fileNames: read.map(\.name), carried: read.map(\.carried))
+            rejectedKeys: Set(read.flatMap(\.rejectedPolicyKeys)), fileNames: read.map(\.name),
+            carried: read.map(\.carried))
         var result = PolicyReconciler(config: s.config, asOf: s.asOf).reconcile(input)
         Identities.assign(&result.breaks, &result.corrections)
         let iso = ISO8601DateFormatter()
         return RunOutcome(
             engineVersion: "rekon \(CLI.version)", asOf: s.asOf, runID: UUID().uuidString.lowercased(),
-            configSHA256: s.configSHA256, startedAt: iso.string(from: started), inputs: read.map { var r = $0; r.records = []; return r },
+            configSHA256: s.configSHA256, startedAt: iso.string(from: started),
+            inputs: read.map {
+                var r = $0
+                r.records = []
+                return r
+            },
             breaks: result.breaks, corrections: result.corrections, rejects: read.flatMap(\.rejects),
-            policies: policies, endorsements: all(.endorsement), claims: all(.claim), ledgerCertificates: certificates.count,
+            policies: policies, endorsements: all(.endorsement), claims: all(.claim),
+            ledgerCertificates: certificates.count,
             correctedCertificates: result.correctedCertificates, correctedClaims: all(.ledgerClaim),
             bankPolicies: result.bankPolicies, matched: result.matched)
     }
@@ -223,7 +246,8 @@ enum Identities {
             corrections[k].breakID = breaks[corrections[k].breakIndex].id
         }
         corrections = corrections.enumerated().sorted { a, b in
-            a.element.breakIndex != b.element.breakIndex ? a.element.breakIndex < b.element.breakIndex : a.offset < b.offset
+            a.element.breakIndex != b.element.breakIndex
+                ? a.element.breakIndex < b.element.breakIndex : a.offset < b.offset
         }.map(\.element)
         for k in corrections.indices {
             corrections[k].id = String(SHA256Hasher.hex(corrections[k].identity).prefix(16))

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RekonCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A growable byte buffer over raw memory for the hot path: no uniqueness or exclusivity checks per byte.
 /// The owner calls `free()` (rows and outputs live for one file).
@@ -89,7 +90,10 @@ struct RawBytes {
     @inline(__always) mutating func digits(_ v: UInt64) {
         var n = 1
         var x = v
-        while x >= 10 { x /= 10; n += 1 }
+        while x >= 10 {
+            x /= 10
+            n += 1
+        }
         reserve(n)
         var i = count + n - 1
         x = v
@@ -105,7 +109,10 @@ struct RawBytes {
     @inline(__always) mutating func padded(_ v: Int, width: Int) {
         var n = 1
         var x = v
-        while x >= 10 { x /= 10; n += 1 }
+        while x >= 10 {
+            x /= 10
+            n += 1
+        }
         let w = max(n, width)
         reserve(w)
         var i = count + w - 1
@@ -125,12 +132,16 @@ struct RawBytes {
         let (y, m, dd) = c
         reserve(10)
         let p = base + count
-        p[0] = UInt8(48 + y / 1000 % 10); p[1] = UInt8(48 + y / 100 % 10)
-        p[2] = UInt8(48 + y / 10 % 10); p[3] = UInt8(48 + y % 10)
+        p[0] = UInt8(48 + y / 1000 % 10)
+        p[1] = UInt8(48 + y / 100 % 10)
+        p[2] = UInt8(48 + y / 10 % 10)
+        p[3] = UInt8(48 + y % 10)
         p[4] = 45
-        p[5] = UInt8(48 + m / 10); p[6] = UInt8(48 + m % 10)
+        p[5] = UInt8(48 + m / 10)
+        p[6] = UInt8(48 + m % 10)
         p[7] = 45
-        p[8] = UInt8(48 + dd / 10); p[9] = UInt8(48 + dd % 10)
+        p[8] = UInt8(48 + dd / 10)
+        p[9] = UInt8(48 + dd % 10)
         count += 10
     }
 }
@@ -174,7 +185,8 @@ struct WordList: @unchecked Sendable {
     }
 
     @inline(__always) func append(_ k: Int, to out: inout RawBytes) {
-        let s = Int(starts[k]), e = Int(starts[k + 1])
+        let s = Int(starts[k])
+        let e = Int(starts[k + 1])
         out.append(bytes + s, e - s)
     }
 }

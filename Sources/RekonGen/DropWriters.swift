@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RekonCore
 import RekonNative
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @inline(__always) private func sysClose(_ fd: Int32) -> Int32 { close(fd) }
 @inline(__always) private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
@@ -65,15 +66,21 @@ struct FieldRow {
     }
 
     private mutating func quoteIfNeeded() {
-        let s = fieldStart, e = bytes.count
+        let s = fieldStart
+        let e = bytes.count
         var special = false
-        var quotes = 0, breaks = 0
+        var quotes = 0
+        var breaks = 0
         var j = s
         while j < e {
             switch bytes.base[j] {
             case 44, 13: special = true
-            case 10: special = true; breaks += 1
-            case 34: special = true; quotes += 1
+            case 10:
+                special = true
+                breaks += 1
+            case 34:
+                special = true
+                quotes += 1
             default: break
             }
             j += 1
@@ -100,7 +107,10 @@ struct FieldRow {
             let c = b[j]
             b[d] = c
             d -= 1
-            if c == 34 { b[d] = 34; d -= 1 }
+            if c == 34 {
+                b[d] = 34
+                d -= 1
+            }
             j -= 1
         }
         b[d] = 34
@@ -166,7 +176,9 @@ enum XMLEncoder {
             case 38: out.append(amp)
             case 60: out.append(lt)
             case 62: out.append(gt)
-            case 10: lines += 1; out.byte(10)
+            case 10:
+                lines += 1
+                out.byte(10)
             case let c: out.byte(c)
             }
         }

@@ -152,15 +152,20 @@ struct FaultPlan: Sendable {
             var chosen: (bank: Int, serial: Int)?
             for t in 0..<allowed.count {
                 let b = allowed[(occurrence + kind.rawValue + t) % allowed.count]
-                if let s = pick(b) { chosen = (b, s); break }
+                if let s = pick(b) {
+                    chosen = (b, s)
+                    break
+                }
             }
             guard let c = chosen else { continue }
-            let b = c.bank, s = c.serial
+            let b = c.bank
+            let s = c.serial
             let index = offsets[b] + s - 1
             taken.insert(index)
-            var f = Fault(kind: kind, occurrence: occurrence, index: index, bank: b, serial: s,
-                          keepCertificate: occurrence % 2 == 0, extraSerial: 0, extraCertificate: 0, insertAfter: 0,
-                          random: rng.next())
+            var f = Fault(
+                kind: kind, occurrence: occurrence, index: index, bank: b, serial: s,
+                keepCertificate: occurrence % 2 == 0, extraSerial: 0, extraCertificate: 0, insertAfter: 0,
+                random: rng.next())
             switch kind {
             case .duplicateRef, .duplicateLoan:
                 f.insertAfter = s + rng.below(min(40, counts[b] - s) + 1)

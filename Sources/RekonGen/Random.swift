@@ -16,7 +16,10 @@ struct SplitMix64 {
     /// An independent stream for item `index` of purpose `salt` of a world seeded with `seed`, so that
     /// any item can be regenerated on its own (the ledger re-derives each policy instead of storing it).
     @inline(__always) static func stream(seed: UInt64, salt: UInt64, index: Int) -> SplitMix64 {
-        SplitMix64(seed: mix(mix(seed ^ (salt &* 0xD6E8_FEB8_6659_FD93)) &+ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15))
+        SplitMix64(
+            seed: mix(
+                mix(seed ^ (salt &* 0xD6E8_FEB8_6659_FD93)) &+ UInt64(truncatingIfNeeded: index)
+                    &* 0x9E37_79B9_7F4A_7C15))
     }
 
     @inline(__always) mutating func next() -> UInt64 {

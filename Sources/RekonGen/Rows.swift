@@ -146,7 +146,8 @@ extension WorldModel {
         appendLoanNo(p, to: &row.bytes)
         row.close()
 
-        var si = p.sumInsured, premium = p.premium
+        var si = p.sumInsured
+        var premium = p.premium
         if kind == .ledgerSumInsured, let f = fault {
             // Another sum insured, and the premium the ledger derived from it at the same rate.
             let step = Int64(f.random % 5 + 1) * 5_000_000
@@ -193,7 +194,8 @@ extension WorldModel {
     static func typo(_ name: inout [UInt8]) {
         var k = 1
         while k + 1 < name.count {
-            let a = name[k], b = name[k + 1]
+            let a = name[k]
+            let b = name[k + 1]
             if isLetter(a) && isLetter(b) && (a | 0x20) != (b | 0x20) {
                 name.swapAt(k, k + 1)
                 return

@@ -27,8 +27,10 @@ public struct WorldOptions: Sendable {
 
     public static let defaultAsOf = Day(year: 2026, month: 6, day: 30)!
 
-    public init(policies: Int = 2_000, seed: UInt64 = 1, asOf: Day = WorldOptions.defaultAsOf,
-                faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml]) {
+    public init(
+        policies: Int = 2_000, seed: UInt64 = 1, asOf: Day = WorldOptions.defaultAsOf,
+        faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml]
+    ) {
         self.policies = policies
         self.seed = seed
         self.asOf = asOf
@@ -91,13 +93,17 @@ struct World: Sendable {
 
     init(options: WorldOptions, directory: String) throws {
         let n = options.policies
-        guard n >= 0, n <= 100_000_000 else { throw WorldError.invalidOptions("policies must be from 0 to 100000000, not \(n)") }
+        guard n >= 0, n <= 100_000_000 else {
+            throw WorldError.invalidOptions("policies must be from 0 to 100000000, not \(n)")
+        }
         if let r = options.faultRate, !(r >= 0 && r <= 1) {
             throw WorldError.invalidOptions("fault rate must be from 0 to 1, not \(r)")
         }
         guard !options.formats.isEmpty else { throw WorldError.invalidOptions("no drop format chosen") }
         let (y, _, _) = options.asOf.civil
-        guard y >= 1990, y <= 9000 else { throw WorldError.invalidOptions("as-of date \(options.asOf.iso) is out of range") }
+        guard y >= 1990, y <= 9000 else {
+            throw WorldError.invalidOptions("as-of date \(options.asOf.iso) is out of range")
+        }
         self.options = options
         self.directory = directory
 
@@ -120,7 +126,10 @@ struct World: Sendable {
         let total = FaultPlan.count(policies: n, rate: options.faultRate)
         var width = 7
         var limit = 10_000_000
-        while (counts.max() ?? 0) + total + 1 >= limit { width += 1; limit *= 10 }
+        while (counts.max() ?? 0) + total + 1 >= limit {
+            width += 1
+            limit *= 10
+        }
         model = WorldModel(seed: options.seed, asOf: options.asOf, serialWidth: width)
         plan = FaultPlan.make(total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats)
         var faultAt = [Int32](repeating: -1, count: n)
@@ -188,8 +197,10 @@ struct World: Sendable {
         for f in plan.faults {
             let ref = model.ref(bank: f.bank, serial: f.kind == .duplicateLoan ? f.extraSerial : f.serial)
             for (category, version, field) in f.kind.expectedBreaks {
-                breaks.append(TruthBreak(category: category, bank: model.banks[f.bank].code, ref: ref,
-                                         version: version, field: field))
+                breaks.append(
+                    TruthBreak(
+                        category: category, bank: model.banks[f.bank].code, ref: ref,
+                        version: version, field: field))
             }
         }
         breaks.sort()
@@ -199,8 +210,9 @@ struct World: Sendable {
         files.append("rekon.json")
         try writeText(relative: "truth.json", truthJSON(breaks: breaks, rejects: rejects, fileRows: fileRows))
         files.append("truth.json")
-        return WorldSummary(files: files, policies: jobs.rows[1...].reduce(0, +), ledgerCertificates: jobs.rows[0],
-                            breaks: breaks.count, rejects: rejects.count)
+        return WorldSummary(
+            files: files, policies: jobs.rows[1...].reduce(0, +), ledgerCertificates: jobs.rows[0],
+            breaks: breaks.count, rejects: rejects.count)
     }
 
     func prepareDirectories() throws {
@@ -245,14 +257,16 @@ struct World: Sendable {
         var rejects: [TruthReject] = []
         var line = 1
         var rows = 0
-        var sumInsured: Int64 = 0, premiums: Int64 = 0
+        var sumInsured: Int64 = 0
+        var premiums: Int64 = 0
         let names = Catalogue.policy.map(\.name)
         let tags = names.map { Lit($0) }
         let element = Lit("Policy")
         let code = model.banks[b].code
 
         if format == .xml {
-            out.buffer.append("""
+            out.buffer.append(
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Drop version="1">
                   <Header>
@@ -277,12 +291,14 @@ struct World: Sendable {
             let kind = fault?.kind
             let p = model.policy(index, bank: b, serial: serial, force: kind?.force ?? .none)
             if kind != .missingInBank {
-                let (si, premium) = model.fillPolicyRow(p, fault: kind, delta: kind == .bankPremium ? fault!.premiumDelta : 0,
-                                                        into: &row)
+                let (si, premium) = model.fillPolicyRow(
+                    p, fault: kind, delta: kind == .bankPremium ? fault!.premiumDelta : 0,
+                    into: &row)
                 if let reject = kind?.reject {
                     rejects.append(TruthReject(file: name, line: line, reason: reject.reason, field: reject.field))
                 }
-                line += format == .xml
+                line +=
+                    format == .xml
                     ? XMLEncoder.appendRecord(row, element: element, names: tags, to: &out.buffer)
                     : CSVEncoder.append(row, to: &out.buffer)
                 rows += 1
@@ -295,7 +311,8 @@ struct World: Sendable {
                 let original = f.serial == serial ? p : model.policy(f.index, bank: b, serial: f.serial, force: .none)
                 let copy = f.kind == .duplicateRef ? original : model.duplicateLoanPolicy(of: original, fault: f)
                 let (si, premium) = model.fillPolicyRow(copy, fault: nil, into: &row)
-                line += format == .xml
+                line +=
+                    format == .xml
                     ? XMLEncoder.appendRecord(row, element: element, names: tags, to: &out.buffer)
                     : CSVEncoder.append(row, to: &out.buffer)
                 rows += 1
@@ -305,7 +322,8 @@ struct World: Sendable {
             try out.flushIfFull()
         }
         if format == .xml {
-            out.buffer.append("""
+            out.buffer.append(
+                """
                   </Policies>
                   <Trailer>
                     <policy_count>\(rows)</policy_count>
@@ -347,7 +365,8 @@ struct World: Sendable {
         var row = FieldRow(csv: true)
         defer { row.free() }
         for e in entries {
-            let tag = e & 3, value = Int(e >> 2)
+            let tag = e & 3
+            let value = Int(e >> 2)
             if tag == 0 {
                 var b = 0
                 while b + 1 < offsets.count && value >= offsets[b + 1] { b += 1 }
@@ -399,7 +418,8 @@ struct World: Sendable {
 
     func configJSON() -> String {
         var s = "{\n"
-        s += "  \"comment\": \(World.json("Synthetic world of rekon gen: seed \(options.seed), \(options.policies) policies; see truth.json for what rekon must report.")),\n"
+        s +=
+            "  \"comment\": \(World.json("Synthetic world of rekon gen: seed \(options.seed), \(options.policies) policies; see truth.json for what rekon must report.")),\n"
         s += "  \"as_of\": \"\(options.asOf.iso)\",\n"
         s += "  \"bank\": [\"bank\"],\n"
         s += "  \"ledger\": [\"ledger\"],\n"
@@ -418,10 +438,13 @@ struct World: Sendable {
                 }
                 s += "      ],\n"
             }
-            s += "      \"entry_age\": {\"min\": \(ProductLimits.entryAge.min), \"max\": \(ProductLimits.entryAge.max)},\n"
+            s +=
+                "      \"entry_age\": {\"min\": \(ProductLimits.entryAge.min), \"max\": \(ProductLimits.entryAge.max)},\n"
             s += "      \"max_age_at_maturity\": \(ProductLimits.maxAgeAtMaturity),\n"
-            s += "      \"tenor_months\": {\"min\": \(ProductLimits.tenorMonths.min), \"max\": \(ProductLimits.tenorMonths.max)},\n"
-            s += "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)}\n"
+            s +=
+                "      \"tenor_months\": {\"min\": \(ProductLimits.tenorMonths.min), \"max\": \(ProductLimits.tenorMonths.max)},\n"
+            s +=
+                "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)}\n"
             s += k == model.products.count - 1 ? "    }\n" : "    },\n"
         }
         s += "  }\n}\n"
@@ -430,7 +453,8 @@ struct World: Sendable {
 
     func truthJSON(breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)]) -> String {
         var s = "{\n"
-        s += "  \"generator\": {\"seed\": \(options.seed), \"policies\": \(options.policies), \"faults\": \(plan.faults.count), \"as_of\": \"\(options.asOf.iso)\"},\n"
+        s +=
+            "  \"generator\": {\"seed\": \(options.seed), \"policies\": \(options.policies), \"faults\": \(plan.faults.count), \"as_of\": \"\(options.asOf.iso)\"},\n"
         var categories: [(String, Int)] = []
         for c in BreakCategory.allCases {
             let n = breaks.reduce(0) { $0 + ($1.category == c ? 1 : 0) }
@@ -444,18 +468,21 @@ struct World: Sendable {
         func object(_ pairs: [(String, Int)]) -> String {
             "{" + pairs.map { "\(World.json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
-        s += "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons))},\n"
+        s +=
+            "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons))},\n"
         s += "  \"files\": \(object(fileRows)),\n"
         s += "  \"breaks\": ["
         for (k, b) in breaks.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"category\": \"\(b.category.rawValue)\", \"bank_code\": \(World.json(b.bank)), \"policy_ref\": \(World.json(b.ref)), \"version\": \(b.version), \"field\": \(World.json(b.field))}"
+            s +=
+                "    {\"category\": \"\(b.category.rawValue)\", \"bank_code\": \(World.json(b.bank)), \"policy_ref\": \(World.json(b.ref)), \"version\": \(b.version), \"field\": \(World.json(b.field))}"
         }
         s += breaks.isEmpty ? "],\n" : "\n  ],\n"
         s += "  \"rejects\": ["
         for (k, r) in rejects.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"file\": \(World.json(r.file)), \"line\": \(r.line), \"reason_code\": \"\(r.reason.rawValue)\", \"field\": \(World.json(r.field))}"
+            s +=
+                "    {\"file\": \(World.json(r.file)), \"line\": \(r.line), \"reason_code\": \"\(r.reason.rawValue)\", \"field\": \(World.json(r.field))}"
         }
         s += rejects.isEmpty ? "]\n" : "\n  ]\n"
         s += "}\n"

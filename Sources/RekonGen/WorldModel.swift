@@ -19,8 +19,10 @@ struct ProductSpec: Sendable {
     /// The rate of each band as written in `premium_rate_permille` (the shortest decimal form).
     let rateTexts: [Lit]
 
-    init(code: String, coverage: String, name: String, bands: [(maxTenor: Int, rate: Rate)], tenors: [Int],
-         siMillions: (lo: Int, hi: Int), plafondSteps: Int) {
+    init(
+        code: String, coverage: String, name: String, bands: [(maxTenor: Int, rate: Rate)], tenors: [Int],
+        siMillions: (lo: Int, hi: Int), plafondSteps: Int
+    ) {
         self.code = code
         self.coverage = coverage
         self.name = name
@@ -105,7 +107,10 @@ struct Tables: Sendable {
     /// Cities: name, branch prefix, the first four NIK digits (province and regency), districts, kelurahan.
     static let cityTable: [(name: String, branch: String, region: Int, districts: Int, kelurahan: [String])] = [
         ("Jakarta Pusat", "JKT", 3171, 8, ["Gambir", "Menteng", "Cikini", "Kebon Kacang", "Petojo Utara", "Senen"]),
-        ("Jakarta Selatan", "JKS", 3174, 10, ["Kebayoran Baru", "Tebet Barat", "Pancoran", "Cilandak Timur", "Bangka", "Cipete Utara"]),
+        (
+            "Jakarta Selatan", "JKS", 3174, 10,
+            ["Kebayoran Baru", "Tebet Barat", "Pancoran", "Cilandak Timur", "Bangka", "Cipete Utara"]
+        ),
         ("Bandung", "BDG", 3273, 30, ["Sukajadi", "Dago", "Cicendo", "Lengkong", "Buahbatu", "Antapani Kidul"]),
         ("Surabaya", "SBY", 3578, 31, ["Gubeng", "Tegalsari", "Wonokromo", "Rungkut Kidul", "Keputih", "Darmo"]),
         ("Semarang", "SMG", 3374, 16, ["Candisari", "Banyumanik", "Tembalang", "Pedurungan Kidul", "Jatingaleh"]),
@@ -206,15 +211,18 @@ struct WorldModel: Sendable {
     let serialWidth: Int
 
     static let standardProducts: [ProductSpec] = [
-        ProductSpec(code: "KPR-LIFE", coverage: "LIFE", name: "KPR home loan life cover (coverage LIFE)",
-                    bands: [(12, Rate(micros: 5_000_000)), (60, Rate(micros: 7_500_000)), (240, Rate(micros: 12_250_000))],
-                    tenors: [12, 24, 36, 60, 84, 120, 180, 240], siMillions: (100, 2_500), plafondSteps: 60),
-        ProductSpec(code: "KTA-PHK", coverage: "LIFE_PHK", name: "KTA personal loan life and lay-off cover (coverage LIFE_PHK)",
-                    bands: [(Int.max, Rate(micros: 9_500_000))],
-                    tenors: [6, 12, 18, 24, 36, 48, 60], siMillions: (10, 500), plafondSteps: 20),
-        ProductSpec(code: "KUR-CREDIT", coverage: "CREDIT", name: "KUR micro business credit cover (coverage CREDIT)",
-                    bands: [(Int.max, Rate(micros: 15_000_000))],
-                    tenors: [6, 12, 18, 24, 36], siMillions: (5, 500), plafondSteps: 10),
+        ProductSpec(
+            code: "KPR-LIFE", coverage: "LIFE", name: "KPR home loan life cover (coverage LIFE)",
+            bands: [(12, Rate(micros: 5_000_000)), (60, Rate(micros: 7_500_000)), (240, Rate(micros: 12_250_000))],
+            tenors: [12, 24, 36, 60, 84, 120, 180, 240], siMillions: (100, 2_500), plafondSteps: 60),
+        ProductSpec(
+            code: "KTA-PHK", coverage: "LIFE_PHK", name: "KTA personal loan life and lay-off cover (coverage LIFE_PHK)",
+            bands: [(Int.max, Rate(micros: 9_500_000))],
+            tenors: [6, 12, 18, 24, 36, 48, 60], siMillions: (10, 500), plafondSteps: 20),
+        ProductSpec(
+            code: "KUR-CREDIT", coverage: "CREDIT", name: "KUR micro business credit cover (coverage CREDIT)",
+            bands: [(Int.max, Rate(micros: 15_000_000))],
+            tenors: [6, 12, 18, 24, 36], siMillions: (5, 500), plafondSteps: 10),
     ]
 
     static let standardBanks: [BankSpec] = [
@@ -247,7 +255,8 @@ struct WorldModel: Sendable {
         let wantsExpired = r.percent(12)
         let expiredTarget = force == .none ? wantsExpired : force == .expired
         var start: Day
-        let backExpired = r.inRange(1, 720), backActive = r.inRange(1, force == .active ? 150 : 365)
+        let backExpired = r.inRange(1, 720)
+        let backActive = r.inRange(1, force == .active ? 150 : 365)
         if expiredTarget {
             start = asOf.addingMonths(-tenor).addingDays(-backExpired)
             while start.addingMonths(tenor) >= asOf { start = start.addingDays(-7) }
@@ -260,10 +269,12 @@ struct WorldModel: Sendable {
         let years = (tenor + 11) / 12
         let age = r.inRange(21, min(60, ProductLimits.maxAgeAtMaturity - 1 - years))
         var birth = start.addingMonths(-(12 * age + r.below(12))).addingDays(-r.below(28))
-        let sc = start.civil, ec = end.civil
+        let sc = start.civil
+        let ec = end.civil
         var bc = birth.civil
         while WorldModel.years(ec, since: bc) > ProductLimits.maxAgeAtMaturity
-            || WorldModel.years(sc, since: bc) > ProductLimits.entryAge.max {
+            || WorldModel.years(sc, since: bc) > ProductLimits.entryAge.max
+        {
             birth = birth.addingMonths(12)
             bc = birth.civil
         }
@@ -286,7 +297,8 @@ struct WorldModel: Sendable {
         let title = r.permille(25) ? titleDraw : -1
         let street = r.below(tables.streets.count)
         let houseNo = r.inRange(1, 250)
-        let rt = r.inRange(1, 15), rw = r.inRange(1, 12)
+        let rt = r.inRange(1, 15)
+        let rw = r.inRange(1, 12)
         let kelurahan = r.below(tables.kelurahanCount[city])
         let multiline = r.percent(4)
         let noPhone = r.permille(50)
@@ -302,9 +314,11 @@ struct WorldModel: Sendable {
         let seconds = r.inRange(7 * 3600, 20 * 3600)
 
         return PolicyRecord(
-            index: index, bank: bank, serial: serial, loanSerial: serial, product: product, tenor: tenor, rate: rate, sumInsured: si,
+            index: index, bank: bank, serial: serial, loanSerial: serial, product: product, tenor: tenor, rate: rate,
+            sumInsured: si,
             plafond: plafond, premium: Money.premium(sumInsured: si, rate: rate), start: start, end: end,
-            expired: end < asOf, birth: birth, birthCivil: bc, startCivil: sc, endCivil: ec, female: female, city: city, district: district, nikSerial: nikSerial,
+            expired: end < asOf, birth: birth, birthCivil: bc, startCivil: sc, endCivil: ec, female: female, city: city,
+            district: district, nikSerial: nikSerial,
             first: first, middle: middle, last: last, title: title, street: street, houseNo: houseNo, rt: rt, rw: rw,
             kelurahan: kelurahan, multilineAddress: bank == 1 && (serial == 1 || multiline),
             phonePrefix: noPhone ? -1 : phonePrefix, phoneNumber: phoneNumber, phoneDigits: phoneDigits,
@@ -313,7 +327,9 @@ struct WorldModel: Sendable {
     }
 
     /// Whole years from `birth` to `at` (`Day.years(since:)` on civil dates).
-    @inline(__always) static func years(_ at: (year: Int, month: Int, day: Int), since b: (year: Int, month: Int, day: Int)) -> Int {
+    @inline(__always) static func years(
+        _ at: (year: Int, month: Int, day: Int), since b: (year: Int, month: Int, day: Int)
+    ) -> Int {
         var age = at.year - b.year
         if at.month < b.month || (at.month == b.month && at.day < b.day) { age -= 1 }
         return age
@@ -321,7 +337,8 @@ struct WorldModel: Sendable {
 
     /// Whether a (possibly altered) policy still passes the product rules rekon applies.
     func passesRules(_ p: PolicyRecord) -> Bool {
-        let entry = p.start.years(since: p.birth), atEnd = p.end.years(since: p.birth)
+        let entry = p.start.years(since: p.birth)
+        let atEnd = p.end.years(since: p.birth)
         return p.start < asOf && entry >= ProductLimits.entryAge.min && entry <= ProductLimits.entryAge.max
             && atEnd <= ProductLimits.maxAgeAtMaturity && p.end == p.start.addingMonths(p.tenor)
     }
@@ -330,7 +347,9 @@ struct WorldModel: Sendable {
 
     func appendRef(bank: Int, serial: Int, to out: inout RawBytes) {
         out.append(banks[bank].codeBytes)
-        out.byte(UInt8(ascii: "-")); out.byte(UInt8(ascii: "P")); out.byte(UInt8(ascii: "-"))
+        out.byte(UInt8(ascii: "-"))
+        out.byte(UInt8(ascii: "P"))
+        out.byte(UInt8(ascii: "-"))
         out.padded(serial, width: serialWidth)
     }
 

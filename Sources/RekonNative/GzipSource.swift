@@ -110,7 +110,7 @@ public final class GzipSource: ByteSource {
             produced += Int64(written)
 
             switch rc {
-            case Z_OK, Z_BUF_ERROR: break   // Z_BUF_ERROR: no progress possible until more input arrives
+            case Z_OK, Z_BUF_ERROR: break  // Z_BUF_ERROR: no progress possible until more input arrives
             case Z_STREAM_END: memberEnded = true
             case Z_MEM_ERROR: throw GzipError.memory
             default: throw GzipError.corrupt(code: rc)

@@ -1,6 +1,7 @@
 internal import CRekonPosix
+
 #if canImport(Glibc)
-internal import Glibc
+    internal import Glibc
 #endif
 
 /// A failed system call: its errno and the name of the call.

@@ -7,11 +7,11 @@
 struct XMLPrologGate {
     private enum State {
         case prolog
-        case open                               // after "<"
-        case bang(matched: Int)                 // after "<!", matched a prefix of "DOCTYPE"
-        case commentOpen                        // after "<!-"
-        case comment(dashes: Int)               // inside "<!-- ... -->"
-        case instruction(question: Bool)        // inside "<? ... ?>"
+        case open  // after "<"
+        case bang(matched: Int)  // after "<!", matched a prefix of "DOCTYPE"
+        case commentOpen  // after "<!-"
+        case comment(dashes: Int)  // inside "<!-- ... -->"
+        case instruction(question: Bool)  // inside "<? ... ?>"
         case passed
     }
 
@@ -49,7 +49,9 @@ struct XMLPrologGate {
                     state = .passed
                 }
             case .open:
-                state = byte == UInt8(ascii: "?") ? .instruction(question: false)
+                state =
+                    byte == UInt8(ascii: "?")
+                    ? .instruction(question: false)
                     : byte == UInt8(ascii: "!") ? .bang(matched: 0) : .passed
             case .bang(let matched):
                 if matched == 0 && byte == UInt8(ascii: "-") {

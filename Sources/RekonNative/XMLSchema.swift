@@ -1,4 +1,4 @@
-internal import CRekonXML2   // see LibXML2.swift
+internal import CRekonXML2  // see LibXML2.swift
 
 /// Why a schema could not be compiled.
 public struct XMLSchemaError: Error, Equatable, CustomStringConvertible {
@@ -24,11 +24,12 @@ public struct XMLSchemaError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let what = switch code {
-        case .malformed: "is not well-formed XML"
-        case .unsafeMarkup: "contains a DOCTYPE or entity reference"
-        case .invalidSchema: "is not a usable XML Schema"
-        }
+        let what =
+            switch code {
+            case .malformed: "is not well-formed XML"
+            case .unsafeMarkup: "contains a DOCTYPE or entity reference"
+            case .invalidSchema: "is not a usable XML Schema"
+            }
         return "schema \(schemaName) \(what) (line \(line))"
     }
 }
@@ -53,13 +54,15 @@ public final class XMLSchema {
         let collector = SchemaDiagnostics()
         let compiled: xmlSchemaPtr? = xsd.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress,
-                  let parser = xmlSchemaNewMemParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+                let parser = xmlSchemaNewMemParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
             else { return nil }
             defer { xmlSchemaFreeParserCtxt(parser) }
-            xmlSchemaSetParserStructuredErrors(parser, { context, error in
-                guard let context, let error else { return }
-                Unmanaged<SchemaDiagnostics>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
-            }, Unmanaged.passUnretained(collector).toOpaque())
+            xmlSchemaSetParserStructuredErrors(
+                parser,
+                { context, error in
+                    guard let context, let error else { return }
+                    Unmanaged<SchemaDiagnostics>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+                }, Unmanaged.passUnretained(collector).toOpaque())
             return xmlSchemaParse(parser)
         }
         withExtendedLifetime(collector) {}
@@ -80,10 +83,11 @@ public final class XMLSchema {
             let reader = try XMLStreamReader(source: BytesSource(xsd), documentName: name, schema: nil)
             while try reader.next() != nil {}
         } catch let error as XMLReaderError {
-            let code: XMLSchemaError.Code = switch error.code {
-            case .doctypeRefused, .entityRefused: .unsafeMarkup
-            case .malformed, .schemaInvalid, .io: .malformed
-            }
+            let code: XMLSchemaError.Code =
+                switch error.code {
+                case .doctypeRefused, .entityRefused: .unsafeMarkup
+                case .malformed, .schemaInvalid, .io: .malformed
+                }
             throw XMLSchemaError(code: code, schemaName: name, line: error.line, message: error.message)
         }
     }
@@ -94,7 +98,8 @@ private final class SchemaDiagnostics {
     private(set) var first: LibXML2.Diagnostic?
 
     func record(_ error: xmlError) {
-        let unloadedImport = error.code == Int32(XML_SCHEMAP_WARN_UNLOCATED_SCHEMA.rawValue)
+        let unloadedImport =
+            error.code == Int32(XML_SCHEMAP_WARN_UNLOCATED_SCHEMA.rawValue)
             || error.code == Int32(XML_SCHEMAP_WARN_SKIP_SCHEMA.rawValue)
         guard first == nil, LibXML2.isErrorLevel(error) || unloadedImport else { return }
         first = LibXML2.Diagnostic(error)

@@ -1,4 +1,4 @@
-internal import CRekonXML2   // see LibXML2.swift
+internal import CRekonXML2  // see LibXML2.swift
 
 /// One event from the streaming reader.
 public enum XMLEvent: Equatable, Sendable {
@@ -40,13 +40,14 @@ public struct XMLReaderError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let what = switch code {
-        case .malformed: "malformed XML"
-        case .schemaInvalid: "XML not valid against its schema"
-        case .doctypeRefused: "XML DOCTYPE refused"
-        case .entityRefused: "XML entity reference refused"
-        case .io: "XML input failed"
-        }
+        let what =
+            switch code {
+            case .malformed: "malformed XML"
+            case .schemaInvalid: "XML not valid against its schema"
+            case .doctypeRefused: "XML DOCTYPE refused"
+            case .entityRefused: "XML entity reference refused"
+            case .io: "XML input failed"
+            }
         return "\(what) at line \(line), column \(column)"
     }
 }
@@ -84,10 +85,12 @@ public final class XMLStreamReader {
             if let error = input.sourceError { throw error }
             throw XMLReaderError(code: .io, line: 0, column: 0, message: "xmlReaderForIO failed")
         }
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            Unmanaged<XMLReaderInput>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
-        }, context)
+        xmlTextReaderSetStructuredErrorHandler(
+            reader,
+            { context, error in
+                guard let context, let error else { return }
+                Unmanaged<XMLReaderInput>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+            }, context)
         if let schema, xmlTextReaderSetSchema(reader, schema.handle) != 0 {
             xmlFreeTextReader(reader)
             throw XMLReaderError(code: .io, line: 0, column: 0, message: "xmlTextReaderSetSchema failed")
@@ -139,14 +142,16 @@ public final class XMLStreamReader {
                 let text = LibXML2.string(xmlTextReaderConstValue(reader))
                 if text.utf8.contains(where: { !Self.isXMLSpace($0) }) { return .text(text) }
             case XML_READER_TYPE_DOCUMENT_TYPE.rawValue:
-                throw XMLReaderError(code: .doctypeRefused, line: line,
-                                     column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                                     message: "DOCTYPE declarations are not accepted")
+                throw XMLReaderError(
+                    code: .doctypeRefused, line: line,
+                    column: Int(xmlTextReaderGetParserColumnNumber(reader)),
+                    message: "DOCTYPE declarations are not accepted")
             case XML_READER_TYPE_ENTITY_REFERENCE.rawValue:
-                throw XMLReaderError(code: .entityRefused, line: nodeLine(), column: 0,
-                                     message: "entity references are not accepted")
+                throw XMLReaderError(
+                    code: .entityRefused, line: nodeLine(), column: 0,
+                    message: "entity references are not accepted")
             default:
-                continue   // comments, processing instructions, whitespace, XML declaration
+                continue  // comments, processing instructions, whitespace, XML declaration
             }
         }
     }
@@ -159,8 +164,10 @@ public final class XMLStreamReader {
             var more = xmlTextReaderMoveToFirstAttribute(reader)
             while more == 1 {
                 if xmlTextReaderIsNamespaceDecl(reader) != 1 {
-                    attributes.append(XMLAttribute(name: LibXML2.string(xmlTextReaderConstName(reader)),
-                                                   value: LibXML2.string(xmlTextReaderConstValue(reader))))
+                    attributes.append(
+                        XMLAttribute(
+                            name: LibXML2.string(xmlTextReaderConstName(reader)),
+                            value: LibXML2.string(xmlTextReaderConstValue(reader))))
                 }
                 more = xmlTextReaderMoveToNextAttribute(reader)
             }
@@ -185,9 +192,10 @@ public final class XMLStreamReader {
         if let error = input.refusal { throw error }
         if let error = input.firstError { throw error }
         if status < 0 {
-            throw XMLReaderError(code: .malformed, line: line,
-                                 column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                                 message: "xmlTextReaderRead failed")
+            throw XMLReaderError(
+                code: .malformed, line: line,
+                column: Int(xmlTextReaderGetParserColumnNumber(reader)),
+                message: "xmlTextReaderRead failed")
         }
     }
 
@@ -219,8 +227,9 @@ final class XMLReaderInput {
         do {
             let count = try source.checkedRead(into: buffer)
             if let at = gate.scan(UnsafeRawBufferPointer(rebasing: buffer[..<count])) {
-                refusal = XMLReaderError(code: .doctypeRefused, line: at.line, column: at.column,
-                                         message: "DOCTYPE declarations are not accepted")
+                refusal = XMLReaderError(
+                    code: .doctypeRefused, line: at.line, column: at.column,
+                    message: "DOCTYPE declarations are not accepted")
                 return -1
             }
             return Int32(count)
@@ -234,12 +243,14 @@ final class XMLReaderInput {
     func record(_ error: xmlError) {
         guard firstError == nil, LibXML2.isErrorLevel(error) else { return }
         let diagnostic = LibXML2.Diagnostic(error)
-        let code: XMLReaderError.Code = switch diagnostic.domain {
-        case Int32(XML_FROM_SCHEMASV.rawValue): .schemaInvalid
-        case Int32(XML_FROM_IO.rawValue): .io
-        default: .malformed
-        }
-        firstError = XMLReaderError(code: code, line: diagnostic.line, column: diagnostic.column,
-                                    message: diagnostic.message)
+        let code: XMLReaderError.Code =
+            switch diagnostic.domain {
+            case Int32(XML_FROM_SCHEMASV.rawValue): .schemaInvalid
+            case Int32(XML_FROM_IO.rawValue): .io
+            default: .malformed
+            }
+        firstError = XMLReaderError(
+            code: code, line: diagnostic.line, column: diagnostic.column,
+            message: diagnostic.message)
     }
 }

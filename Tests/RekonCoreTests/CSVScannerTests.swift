@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RekonCore
 
 /// Scans a whole buffer with the core scanner; malformed rows come back as `["!reason"]`.
@@ -16,7 +17,8 @@ func scanAll(_ text: String, dialect: CSVDialect = CSVDialect()) -> [[String]] {
             case .record(let next, _):
                 var row: [String] = []
                 for i in 0..<fields.count {
-                    row.append(scanner.withField(base, fields, i, scratch: &scratch) { String(decoding: $0, as: UTF8.self) })
+                    row.append(
+                        scanner.withField(base, fields, i, scratch: &scratch) { String(decoding: $0, as: UTF8.self) })
                 }
                 if !fields.isBlankLine { out.append(row) }
                 start = next
@@ -46,22 +48,29 @@ let rfc4180Cases: [RFC4180Case] = [
     .init(name: "no final newline", input: "a,b\n1,2", expected: [["a", "b"], ["1", "2"]]),
     .init(name: "quoted delimiter", input: "a,b\n\"x,y\",2\n", expected: [["a", "b"], ["x,y", "2"]]),
     .init(name: "doubled quotes", input: "a\n\"ha \"\"ha\"\" ha\"\n", expected: [["a"], ["ha \"ha\" ha"]]),
-    .init(name: "newline inside quotes", input: "a,b\n1,\"x\ny\"\n3,4\n", expected: [["a", "b"], ["1", "x\ny"], ["3", "4"]]),
+    .init(
+        name: "newline inside quotes", input: "a,b\n1,\"x\ny\"\n3,4\n",
+        expected: [["a", "b"], ["1", "x\ny"], ["3", "4"]]),
     .init(name: "CRLF inside quotes", input: "a,b\r\n1,\"x\r\ny\"\r\n", expected: [["a", "b"], ["1", "x\r\ny"]]),
-    .init(name: "quotes and newlines", input: "a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n",
-          expected: [["a", "b"], ["1", "ha \n\"ha\" \nha"], ["3", "4"]]),
+    .init(
+        name: "quotes and newlines", input: "a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n",
+        expected: [["a", "b"], ["1", "ha \n\"ha\" \nha"], ["3", "4"]]),
     .init(name: "empty fields", input: "a,b,c\n,,\n", expected: [["a", "b", "c"], ["", "", ""]]),
     .init(name: "empty quoted field", input: "a,b\n\"\",x\n", expected: [["a", "b"], ["", "x"]]),
     .init(name: "quoted field at the end without newline", input: "a\n\"x\"", expected: [["a"], ["x"]]),
     .init(name: "blank lines are skipped", input: "a\n\n1\n\n", expected: [["a"], ["1"]]),
     .init(name: "trailing delimiter gives an empty last field", input: "a,\n", expected: [["a", ""]]),
-    .init(name: "utf-8 text", input: "a,b\n1,\"Jl. Sudirman № 5\"\n", expected: [["a", "b"], ["1", "Jl. Sudirman № 5"]]),
-    .init(name: "json in a field", input: "k,v\n1,\"{\"\"a\"\": 1}\"\n", expected: [["k", "v"], ["1", "{\"a\": 1}"]]),
+    .init(
+        name: "utf-8 text", input: "a,b\n1,\"Jl. Sudirman № 5\"\n", expected: [["a", "b"], ["1", "Jl. Sudirman № 5"]]),
+    .init(
+        name: "json in a field", input: "k,v\n1,\"{\"\"a\"\": 1}\"\n", expected: [["k", "v"], ["1", "{\"a\": 1}"]]),
     .init(name: "quote inside an unquoted field is kept", input: "a\nx\"y\n", expected: [["a"], ["x\"y"]]),
-    .init(name: "text after a closing quote is malformed, next row survives", input: "a,b\n\"x\"y,2\n3,4\n",
-          expected: [["a", "b"], ["!textAfterClosingQuote"], ["3", "4"]]),
-    .init(name: "unterminated quote is malformed and the following lines are read", input: "a,b\n1,\"open\n3,4\n",
-          expected: [["a", "b"], ["!unterminatedQuote"], ["3", "4"]]),
+    .init(
+        name: "text after a closing quote is malformed, next row survives", input: "a,b\n\"x\"y,2\n3,4\n",
+        expected: [["a", "b"], ["!textAfterClosingQuote"], ["3", "4"]]),
+    .init(
+        name: "unterminated quote is malformed and the following lines are read", input: "a,b\n1,\"open\n3,4\n",
+        expected: [["a", "b"], ["!unterminatedQuote"], ["3", "4"]]),
 ]
 
 @Test("RFC 4180 edge cases", arguments: rfc4180Cases)
@@ -71,7 +80,10 @@ func rfc4180(_ c: RFC4180Case) {
 
 @Test("a semicolon dialect splits on semicolons and keeps commas")
 func semicolonDialect() {
-    #expect(scanAll("a;b\n1,5;\"x;y\"\n", dialect: CSVDialect(delimiter: UInt8(ascii: ";"))) == [["a", "b"], ["1,5", "x;y"]])
+    #expect(
+        scanAll("a;b\n1,5;\"x;y\"\n", dialect: CSVDialect(delimiter: UInt8(ascii: ";"))) == [
+            ["a", "b"], ["1,5", "x;y"],
+        ])
 }
 
 @Test("the scanner asks for more bytes when a record is cut by the buffer end")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RekonCore
 
 func bytes<R>(_ s: String, _ f: (UnsafeRawBufferPointer) -> R) -> R {
@@ -42,12 +43,14 @@ func civilRoundTrip() {
     #expect(Day(year: 2026, month: 2, day: 29) == nil)
 }
 
-@Test("each supported date layout parses only real dates", arguments: [
-    ("yyyy-MM-dd", "2026-06-30", "2026-06-30"), ("dd/MM/yyyy", "30/06/2026", "2026-06-30"),
-    ("dd-MM-yyyy", "30-06-2026", "2026-06-30"), ("ddMMyyyy", "30062026", "2026-06-30"),
-    ("yyyyMMdd", "20260630", "2026-06-30"), ("yyyy-MM-dd", "2026-02-30", ""), ("dd/MM/yyyy", "2026-06-30", ""),
-    ("yyyy-MM-dd", "2026-6-30", ""), ("ddMMyyyy", "3006202a", ""),
-])
+@Test(
+    "each supported date layout parses only real dates",
+    arguments: [
+        ("yyyy-MM-dd", "2026-06-30", "2026-06-30"), ("dd/MM/yyyy", "30/06/2026", "2026-06-30"),
+        ("dd-MM-yyyy", "30-06-2026", "2026-06-30"), ("ddMMyyyy", "30062026", "2026-06-30"),
+        ("yyyyMMdd", "20260630", "2026-06-30"), ("yyyy-MM-dd", "2026-02-30", ""), ("dd/MM/yyyy", "2026-06-30", ""),
+        ("yyyy-MM-dd", "2026-6-30", ""), ("ddMMyyyy", "3006202a", ""),
+    ])
 func datePatterns(_ layout: String, _ text: String, _ iso: String) {
     let d = bytes(text) { DatePattern(layout)!.parse($0) }
     #expect(d?.iso ?? "" == iso)

@@ -7,14 +7,16 @@ func breakActions(_ out: URL) throws -> [String: String] {
     var m: [String: String] = [:]
     for line in text.split(separator: "\n") {
         let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-        let key = "\(o["category"]!)|\(o["bank_code"]!)|\(o["policy_ref"]!)|\(o["claim_ref"]!)|\(o["version"]!)|\(o["field"]!)"
+        let key =
+            "\(o["category"]!)|\(o["bank_code"]!)|\(o["policy_ref"]!)|\(o["claim_ref"]!)|\(o["version"]!)|\(o["field"]!)"
         m[key] = o["action"] as? String
     }
     return m
 }
 
-@Test("a rerun against the corrected ledger leaves only the breaks whose correction is REVIEW",
-      arguments: ["standard-csv", "custom-layouts"])
+@Test(
+    "a rerun against the corrected ledger leaves only the breaks whose correction is REVIEW",
+    arguments: ["standard-csv", "custom-layouts"])
 func convergence(_ name: String) throws {
     let dir = Harness.fixtures.appendingPathComponent(name)
     let work = try Harness.workdir(copying: dir.appendingPathComponent("input"))
@@ -25,8 +27,9 @@ func convergence(_ name: String) throws {
     let first = try breakActions(work.appendingPathComponent("out"))
     #expect(first.values.contains { $0 != "REVIEW" }, "the fixture should have breaks the insurer can correct")
 
-    try FileManager.default.copyItem(at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"),
-                                     to: work.appendingPathComponent("ledger_certificates_corrected.csv"))
+    try FileManager.default.copyItem(
+        at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"),
+        to: work.appendingPathComponent("ledger_certificates_corrected.csv"))
     let i = args.firstIndex(of: "--ledger")!
     args[i + 1] = "ledger_certificates_corrected.csv"
     args[args.firstIndex(of: "--out")! + 1] = "out2"
@@ -41,13 +44,17 @@ func determinism() throws {
     let dir = Harness.fixtures.appendingPathComponent("custom-layouts")
     let work = try Harness.workdir(copying: dir.appendingPathComponent("input"))
     defer { try? FileManager.default.removeItem(at: work) }
-    let base = ["run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--profiles", "profiles", "--out"]
+    let base = [
+        "run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--profiles", "profiles", "--out",
+    ]
     #expect(try Harness.run(base + ["a"], in: work).status == 0)
     #expect(try Harness.run(base + ["b"], in: work).status == 0)
-    let a = work.appendingPathComponent("a"), b = work.appendingPathComponent("b")
+    let a = work.appendingPathComponent("a")
+    let b = work.appendingPathComponent("b")
     #expect(Harness.files(under: a) == Harness.files(under: b))
     for f in Harness.files(under: a) {
-        let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
+        let x = try Data(contentsOf: a.appendingPathComponent(f))
+        let y = try Data(contentsOf: b.appendingPathComponent(f))
         if f == "summary.json" || f == "manifest.json" {
             #expect(Harness.normalised(f, x) == Harness.normalised(f, y), "\(f)")
         } else {
@@ -63,7 +70,10 @@ func rerunReplaces() throws {
     defer { try? FileManager.default.removeItem(at: work) }
     try FileManager.default.createDirectory(at: work.appendingPathComponent("out"), withIntermediateDirectories: true)
     try Data("stale".utf8).write(to: work.appendingPathComponent("out/stale.txt"))
-    let args = ["run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--profiles", "profiles", "--out", "out"]
+    let args = [
+        "run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--profiles", "profiles", "--out",
+        "out",
+    ]
     #expect(try Harness.run(args, in: work).status == 0)
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out/stale.txt").path))
     #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("out/manifest.json").path))
@@ -74,14 +84,17 @@ func nikMasking() throws {
     let dir = Harness.fixtures.appendingPathComponent("standard-csv")
     let work = try Harness.workdir(copying: dir.appendingPathComponent("input"))
     defer { try? FileManager.default.removeItem(at: work) }
-    let r = try Harness.run(["run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--out", "out"], in: work)
+    let r = try Harness.run(
+        ["run", "--bank", "bank", "--ledger", "ledger", "--config", "rekon.json", "--out", "out"], in: work)
     #expect(r.status == 0)
     #expect(r.stderr.range(of: #"\d{16}"#, options: .regularExpression) == nil)
     let out = work.appendingPathComponent("out")
     var checked = 0
     for f in Harness.files(under: out) where !f.hasPrefix("canonical/") && !f.hasPrefix("corrections/") {
         let text = try String(contentsOf: out.appendingPathComponent(f), encoding: .utf8)
-        #expect(text.range(of: #"(?<![0-9a-f])\d{16}(?![0-9a-f])"#, options: .regularExpression) == nil, "\(f) holds a 16-digit number")
+        #expect(
+            text.range(of: #"(?<![0-9a-f])\d{16}(?![0-9a-f])"#, options: .regularExpression) == nil,
+            "\(f) holds a 16-digit number")
         checked += 1
     }
     #expect(checked >= 6)

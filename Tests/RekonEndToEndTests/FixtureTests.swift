@@ -3,7 +3,8 @@ import Testing
 
 /// The fixture folders: each has `input/` (copied to a fresh folder where rekon runs), `args`,
 /// `expected_exit`, and either `expected/` (golden copies of every output) or `expected_stderr`.
-let fixtureCases: [String] = (try? FileManager.default.contentsOfDirectory(atPath: Harness.fixtures.path).sorted()) ?? []
+let fixtureCases: [String] =
+    (try? FileManager.default.contentsOfDirectory(atPath: Harness.fixtures.path).sorted()) ?? []
 
 @Test("each fixture folder gives its exit code and exactly its golden outputs", arguments: fixtureCases)
 func fixture(_ name: String) throws {
@@ -12,8 +13,9 @@ func fixture(_ name: String) throws {
     defer { try? FileManager.default.removeItem(at: work) }
     let args = try String(contentsOf: dir.appendingPathComponent("args"), encoding: .utf8)
         .trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: " ")
-    let want = Int32(try String(contentsOf: dir.appendingPathComponent("expected_exit"), encoding: .utf8)
-        .trimmingCharacters(in: .whitespacesAndNewlines))!
+    let want = Int32(
+        try String(contentsOf: dir.appendingPathComponent("expected_exit"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines))!
     let before = Harness.files(under: work.appendingPathComponent("out"))
     let r = try Harness.run(args, in: work)
     #expect(r.status == want, "exit status; stderr: \(r.stderr)")
@@ -28,11 +30,15 @@ func fixture(_ name: String) throws {
     if want >= 2 {
         // A failed run leaves the previous outputs as they were and no staging folder behind.
         #expect(Harness.files(under: work.appendingPathComponent("out")) == before)
-        let leftovers = (try FileManager.default.contentsOfDirectory(atPath: work.path)).filter { $0.contains("rekon-tmp") }
+        let leftovers = (try FileManager.default.contentsOfDirectory(atPath: work.path)).filter {
+            $0.contains("rekon-tmp")
+        }
         #expect(leftovers.isEmpty)
     }
     let expected = dir.appendingPathComponent("expected")
-    if FileManager.default.fileExists(atPath: expected.path) || (want <= 1 && !FileManager.default.fileExists(atPath: stderrFile.path)) {
+    if FileManager.default.fileExists(atPath: expected.path)
+        || (want <= 1 && !FileManager.default.fileExists(atPath: stderrFile.path))
+    {
         try Harness.compare(actual: work.appendingPathComponent("out"), expected: expected)
     }
 }

@@ -16,7 +16,9 @@ import Testing
     /// One problem of a rejected row: the file's base name, the row's first line, why, and which field.
     struct RejectKey: Hashable, Comparable, CustomStringConvertible {
         var file: String, line: Int, reason: String, field: String
-        static func < (a: RejectKey, b: RejectKey) -> Bool { (a.file, a.line, a.reason, a.field) < (b.file, b.line, b.reason, b.field) }
+        static func < (a: RejectKey, b: RejectKey) -> Bool {
+            (a.file, a.line, a.reason, a.field) < (b.file, b.line, b.reason, b.field)
+        }
         var description: String { "\(file):\(line) \(reason) \(field)" }
     }
 
@@ -32,7 +34,9 @@ import Testing
         var breakKeys: [BreakKey] { breaks.map(\.key) }
     }
 
-    static let breakColumns = ["break_id", "category", "bank_code", "policy_ref", "claim_ref", "certificate_no", "version", "field"]
+    static let breakColumns = [
+        "break_id", "category", "bank_code", "policy_ref", "claim_ref", "certificate_no", "version", "field",
+    ]
     static let rejectColumns = ["source_file", "line", "kind", "ref", "reason_code", "field", "value", "message"]
 
     struct Failure: Error, CustomStringConvertible {
@@ -43,7 +47,9 @@ import Testing
     // MARK: - Reading what gen and run wrote
 
     static func jsonObject(_ data: Data, _ what: String) throws -> [String: Any] {
-        guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw Failure("\(what) is not a JSON object") }
+        guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Failure("\(what) is not a JSON object")
+        }
         return o
     }
 
@@ -56,14 +62,19 @@ import Testing
         }
         return Truth(
             breaks: try breaks.map { b in
-                guard let c = b["category"] as? String, let bank = b["bank_code"] as? String, let ref = b["policy_ref"] as? String,
-                      let v = int(b["version"]), let f = b["field"] as? String else { throw Failure("truth.json break \(b)") }
+                guard let c = b["category"] as? String, let bank = b["bank_code"] as? String,
+                    let ref = b["policy_ref"] as? String,
+                    let v = int(b["version"]), let f = b["field"] as? String
+                else { throw Failure("truth.json break \(b)") }
                 return BreakKey(category: c, bank: bank, ref: ref, version: v, field: f)
             },
             rejects: try rejects.map { r in
-                guard let file = r["file"] as? String, let line = int(r["line"]), let reason = r["reason_code"] as? String,
-                      let field = r["field"] as? String else { throw Failure("truth.json reject \(r)") }
-                return RejectKey(file: URL(fileURLWithPath: file).lastPathComponent, line: line, reason: reason, field: field)
+                guard let file = r["file"] as? String, let line = int(r["line"]),
+                    let reason = r["reason_code"] as? String,
+                    let field = r["field"] as? String
+                else { throw Failure("truth.json reject \(r)") }
+                return RejectKey(
+                    file: URL(fileURLWithPath: file).lastPathComponent, line: line, reason: reason, field: field)
             })
     }
 
@@ -72,7 +83,9 @@ import Testing
         var records: [[String]] = []
         var record: [String] = []
         var cell: [UInt8] = []
-        var quoted = false, inQuotes = false, afterQuote = false
+        var quoted = false
+        var inQuotes = false
+        var afterQuote = false
         let bytes = Array(text.utf8)
         var i = 0
         func endCell() {
@@ -86,7 +99,13 @@ import Testing
             i += 1
             if inQuotes {
                 if c == 34 {
-                    if i < bytes.count && bytes[i] == 34 { cell.append(34); i += 1 } else { inQuotes = false; afterQuote = true }
+                    if i < bytes.count && bytes[i] == 34 {
+                        cell.append(34)
+                        i += 1
+                    } else {
+                        inQuotes = false
+                        afterQuote = true
+                    }
                 } else {
                     cell.append(c)
                 }
@@ -120,8 +139,10 @@ import Testing
         let jsonl = try String(contentsOf: out.appendingPathComponent("breaks.jsonl"), encoding: .utf8)
         for (n, line) in jsonl.split(separator: "\n").enumerated() {
             let o = try jsonObject(Data(line.utf8), "breaks.jsonl line \(n + 1)")
-            guard let c = o["category"] as? String, let bank = o["bank_code"] as? String, let ref = o["policy_ref"] as? String,
-                  let v = int(o["version"]), let f = o["field"] as? String, let action = o["action"] as? String else {
+            guard let c = o["category"] as? String, let bank = o["bank_code"] as? String,
+                let ref = o["policy_ref"] as? String,
+                let v = int(o["version"]), let f = o["field"] as? String, let action = o["action"] as? String
+            else {
                 throw Failure("breaks.jsonl line \(n + 1) lacks a key field: \(line)")
             }
             breaks.append((BreakKey(category: c, bank: bank, ref: ref, version: v, field: f), action))
@@ -157,7 +178,9 @@ import Testing
             guard gen.status == 0 else { throw Failure("rekon gen \(genArgs) exited \(gen.status): \(gen.stderr)") }
             let run = try Harness.run(["run", "--config", "world/rekon.json", "--out", "out"], in: work)
             guard run.status == 0 else { throw Failure("rekon run exited \(run.status): \(run.stderr)") }
-            return (work, try truth(work.appendingPathComponent("world")), try reported(work.appendingPathComponent("out")))
+            return (
+                work, try truth(work.appendingPathComponent("world")), try reported(work.appendingPathComponent("out"))
+            )
         } catch {
             try? FileManager.default.removeItem(at: work)
             throw error
@@ -168,17 +191,26 @@ import Testing
     static func expectSame<T: Hashable & Comparable & CustomStringConvertible>(
         _ found: [T], _ wanted: [T], _ what: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        let f = Set(found), w = Set(wanted)
-        let extra = f.subtracting(w).sorted(), missing = w.subtracting(f).sorted()
-        #expect(extra.isEmpty && missing.isEmpty,
-                "\(what): \(extra.count) reported but not in truth \(extra.prefix(20)); \(missing.count) in truth but not reported \(missing.prefix(20))",
-                sourceLocation: sourceLocation)
-        #expect(found.count == f.count, "\(what): \(found.count - f.count) reported more than once", sourceLocation: sourceLocation)
-        #expect(wanted.count == w.count, "\(what): truth lists \(wanted.count - w.count) twice", sourceLocation: sourceLocation)
+        let f = Set(found)
+        let w = Set(wanted)
+        let extra = f.subtracting(w).sorted()
+        let missing = w.subtracting(f).sorted()
+        #expect(
+            extra.isEmpty && missing.isEmpty,
+            "\(what): \(extra.count) reported but not in truth \(extra.prefix(20)); \(missing.count) in truth but not reported \(missing.prefix(20))",
+            sourceLocation: sourceLocation)
+        #expect(
+            found.count == f.count, "\(what): \(found.count - f.count) reported more than once",
+            sourceLocation: sourceLocation)
+        #expect(
+            wanted.count == w.count, "\(what): truth lists \(wanted.count - w.count) twice",
+            sourceLocation: sourceLocation)
     }
 
-    static func expectTruthReported(_ genArgs: [String], minBreaks: Int, minRejects: Int,
-                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectTruthReported(
+        _ genArgs: [String], minBreaks: Int, minRejects: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let (work, truth, reported) = try generateAndRun(genArgs)
         defer { try? FileManager.default.removeItem(at: work) }
         #expect(truth.breaks.count >= minBreaks, "the world should have breaks", sourceLocation: sourceLocation)
@@ -198,13 +230,17 @@ import Testing
 
     @Test("a larger CSV-only world with 5% faults: rekon reports exactly its truth")
     func csvWorldWithFivePercentFaults() throws {
-        try Self.expectTruthReported(["--formats", "csv", "--fault-rate", "0.05", "--policies", "20000"],
-                                     minBreaks: 500, minRejects: 300)
+        try Self.expectTruthReported(
+            ["--formats", "csv", "--fault-rate", "0.05", "--policies", "20000"],
+            minBreaks: 500, minRejects: 300)
     }
 
-    @Test("tiny and fault-free worlds: rekon reports exactly their truth",
-          arguments: [["--policies", "0"], ["--policies", "1"], ["--policies", "5"], ["--policies", "40"],
-                      ["--policies", "500", "--fault-rate", "0"]])
+    @Test(
+        "tiny and fault-free worlds: rekon reports exactly their truth",
+        arguments: [
+            ["--policies", "0"], ["--policies", "1"], ["--policies", "5"], ["--policies", "40"],
+            ["--policies", "500", "--fault-rate", "0"],
+        ])
     func smallWorld(_ genArgs: [String]) throws {
         try Self.expectTruthReported(genArgs, minBreaks: 0, minRejects: 0)
     }
@@ -220,8 +256,10 @@ import Testing
 
         // The corrected ledger is taken out of `out` first: the rerun replaces that folder.
         let corrected = work.appendingPathComponent("ledger_certificates_corrected.csv")
-        try FileManager.default.copyItem(at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"), to: corrected)
-        let r = try Harness.run(["run", "--config", "world/rekon.json", "--ledger", corrected.lastPathComponent, "--out", "out2"], in: work)
+        try FileManager.default.copyItem(
+            at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"), to: corrected)
+        let r = try Harness.run(
+            ["run", "--config", "world/rekon.json", "--ledger", corrected.lastPathComponent, "--out", "out2"], in: work)
         #expect(r.status == 0, "\(r.stderr)")
         let second = try Self.reported(work.appendingPathComponent("out2"))
         Self.expectSame(second.breakKeys, review, "breaks after the rerun")

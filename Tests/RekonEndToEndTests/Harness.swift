@@ -31,14 +31,17 @@ enum Harness {
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
         p.currentDirectoryURL = cwd
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Outcome(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// A fresh temporary folder holding a copy of `source` (if given).
@@ -58,7 +61,9 @@ enum Harness {
         var out: [String] = []
         while let f = e.nextObject() as? String {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path, isDirectory: &isDir), !isDir.boolValue {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path, isDirectory: &isDir),
+                !isDir.boolValue
+            {
                 out.append(f)
             }
         }
@@ -94,7 +99,8 @@ enum Harness {
             try FileManager.default.copyItem(at: actual, to: expected)
             return
         }
-        let a = files(under: actual), e = files(under: expected)
+        let a = files(under: actual)
+        let e = files(under: expected)
         #expect(a == e, "the output files differ from the goldens", sourceLocation: sourceLocation)
         for f in Set(a).intersection(e).sorted() {
             let got = normalised(f, try Data(contentsOf: actual.appendingPathComponent(f)))

@@ -15,7 +15,9 @@ struct TempDir {
 enum TestError: Error, CustomStringConvertible {
     case failed(String)
     var description: String {
-        switch self { case .failed(let m): m }
+        switch self {
+        case .failed(let m): m
+        }
     }
 }
 
@@ -54,7 +56,9 @@ struct BreakID: Hashable, Comparable, CustomStringConvertible {
 /// A rejected row's problem as truth.json lists it (`file` is the drop's base name).
 struct RejectID: Hashable, Comparable, CustomStringConvertible {
     var file: String, line: Int, reason: String, field: String
-    static func < (a: RejectID, b: RejectID) -> Bool { (a.file, a.line, a.reason, a.field) < (b.file, b.line, b.reason, b.field) }
+    static func < (a: RejectID, b: RejectID) -> Bool {
+        (a.file, a.line, a.reason, a.field) < (b.file, b.line, b.reason, b.field)
+    }
     var description: String { "\(file):\(line) \(reason) \(field)" }
 }
 
@@ -70,15 +74,20 @@ struct Truth {
 
     init(_ path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let j = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw TestError.failed("truth.json") }
+        guard let j = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw TestError.failed("truth.json")
+        }
         json = j
         breaks = ((j["breaks"] as? [[String: Any]]) ?? []).map {
-            BreakID(category: $0["category"] as! String, bank: $0["bank_code"] as! String, ref: $0["policy_ref"] as! String,
-                    version: ($0["version"] as! NSNumber).intValue, field: $0["field"] as! String)
+            BreakID(
+                category: $0["category"] as! String, bank: $0["bank_code"] as! String, ref: $0["policy_ref"] as! String,
+                version: ($0["version"] as! NSNumber).intValue, field: $0["field"] as! String)
         }
         rejects = ((j["rejects"] as? [[String: Any]]) ?? []).map {
-            RejectID(file: URL(fileURLWithPath: $0["file"] as! String).lastPathComponent, line: ($0["line"] as! NSNumber).intValue,
-                     reason: $0["reason_code"] as! String, field: $0["field"] as! String)
+            RejectID(
+                file: URL(fileURLWithPath: $0["file"] as! String).lastPathComponent,
+                line: ($0["line"] as! NSNumber).intValue,
+                reason: $0["reason_code"] as! String, field: $0["field"] as! String)
         }
         files = ((j["files"] as? [String: Any]) ?? [:]).mapValues { ($0 as! NSNumber).intValue }
         let counts = (j["counts"] as? [String: Any]) ?? [:]

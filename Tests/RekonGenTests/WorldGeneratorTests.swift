@@ -20,17 +20,21 @@ import Testing
 
     /// rekon's reader rejects exactly the problems truth.json lists, one per rejected row, and reads as many
     /// rows from each file as truth.json says the file holds.
-    func expectReadingAgrees(_ read: WorldReading, _ truth: Truth, _ label: String = "",
-                             sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(read.multiProblem.isEmpty, "\(label) rejected rows with more than one problem: \(read.multiProblem)",
-                sourceLocation: sourceLocation)
+    func expectReadingAgrees(
+        _ read: WorldReading, _ truth: Truth, _ label: String = "",
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            read.multiProblem.isEmpty, "\(label) rejected rows with more than one problem: \(read.multiProblem)",
+            sourceLocation: sourceLocation)
         let found = read.rejects
         #expect(found == truth.rejects, "\(label) rejects", sourceLocation: sourceLocation)
         if found != truth.rejects {
             let extra = Set(found).subtracting(truth.rejects).sorted()
             let missing = Set(truth.rejects).subtracting(found).sorted()
-            Issue.record("\(label) rejected but not in truth: \(extra)\nin truth but not rejected: \(missing)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "\(label) rejected but not in truth: \(extra)\nin truth but not rejected: \(missing)",
+                sourceLocation: sourceLocation)
         }
         #expect(read.files.count == truth.files.count, "\(label) files read", sourceLocation: sourceLocation)
         for (name, n) in read.rows {
@@ -38,7 +42,9 @@ import Testing
         }
         for f in read.files {
             for p in f.parts {
-                #expect(p.accepted + p.rejected == p.rows, "\(label) \(f.name) \(p.profile)", sourceLocation: sourceLocation)
+                #expect(
+                    p.accepted + p.rejected == p.rows, "\(label) \(f.name) \(p.profile)", sourceLocation: sourceLocation
+                )
             }
         }
     }
@@ -46,7 +52,10 @@ import Testing
     @Test func sameSeedGivesByteIdenticalFiles() throws {
         let (a, sa) = try world("same-a")
         let (b, sb) = try world("same-b")
-        defer { a.remove(); b.remove() }
+        defer {
+            a.remove()
+            b.remove()
+        }
         #expect(sa.files == sb.files)
         for f in sa.files {
             #expect(try readBytes(a.file(f)) == readBytes(b.file(f)), "\(f) differs between two runs")
@@ -56,7 +65,10 @@ import Testing
     @Test func differentSeedGivesAnotherWorld() throws {
         let (a, sa) = try world("seed-1")
         let (b, _) = try world("seed-2", WorldOptions(seed: 2))
-        defer { a.remove(); b.remove() }
+        defer {
+            a.remove()
+            b.remove()
+        }
         for f in sa.files where f.hasPrefix("bank/") || f.hasPrefix("ledger/") || f == "truth.json" {
             #expect(try readBytes(a.file(f)) != readBytes(b.file(f)), "\(f) is the same for seeds 1 and 2")
         }
@@ -66,10 +78,11 @@ import Testing
         let (dir, summary) = try world("layout")
         defer { dir.remove() }
         let s = Self.stamp
-        #expect(summary.files == [
-            "bank/BKA_NB_\(s).csv", "bank/BKB_NB_\(s).csv.gz", "bank/BKC_DROP_\(s).xml",
-            "ledger/ledger_certificates_\(s).csv", "rekon.json", "truth.json",
-        ])
+        #expect(
+            summary.files == [
+                "bank/BKA_NB_\(s).csv", "bank/BKB_NB_\(s).csv.gz", "bank/BKC_DROP_\(s).xml",
+                "ledger/ledger_certificates_\(s).csv", "rekon.json", "truth.json",
+            ])
         let truth = try Truth(dir.file("truth.json"))
         #expect(summary.breaks == truth.breaks.count)
         #expect(summary.rejects == truth.rejects.count)
@@ -121,7 +134,8 @@ import Testing
             ("DUPLICATE_IN_BANK", "loan_no", 1), ("DUPLICATE_IN_LEDGER", "certificate_no", 1),
             ("FIELD_MISMATCH", "debtor_name", 1), ("FIELD_MISMATCH", "debtor_birth_date", 1),
             ("FIELD_MISMATCH", "debtor_gender", 1), ("FIELD_MISMATCH", "debtor_nik", 1),
-            ("FIELD_MISMATCH", "start_date", 1), ("FIELD_MISMATCH", "end_date", 1), ("FIELD_MISMATCH", "tenor_months", 1),
+            ("FIELD_MISMATCH", "start_date", 1), ("FIELD_MISMATCH", "end_date", 1),
+            ("FIELD_MISMATCH", "tenor_months", 1),
             ("FIELD_MISMATCH", "sum_insured", 1), ("FIELD_MISMATCH", "premium_amount", 1),
             ("PREMIUM_MISCALCULATED", "bank.premium_amount", 1), ("PREMIUM_MISCALCULATED", "ledger.premium_amount", 1),
             ("STATUS_MISMATCH", "status", 1), ("REFUND_MISMATCH", "refund_amount", 1),
@@ -140,7 +154,10 @@ import Testing
         }
         #expect(Set(truth.breaks.map(\.bank)) == ["BKA", "BKB", "BKC"])
         #expect(Set(truth.rejects.map(\.file)).count == 3)
-        #expect(!truth.rejects.contains { $0.file.hasSuffix(".xml") && ($0.reason == "BAD_NUMBER" || $0.reason == "BAD_ROW") })
+        #expect(
+            !truth.rejects.contains {
+                $0.file.hasSuffix(".xml") && ($0.reason == "BAD_NUMBER" || $0.reason == "BAD_ROW")
+            })
         #expect(Set(truth.breaks).count == truth.breaks.count)
         #expect(truth.breaks == truth.breaks.sorted())
         #expect(truth.rejects == truth.rejects.sorted())
@@ -157,7 +174,8 @@ import Testing
             let birth = try #require(r.day(PolicyField.debtor_birth_date))
             let gender = try #require(r.text(PolicyField.debtor_gender))
             #expect(RowRules.nikAgrees(nik, birth: birth, gender: gender))
-            let start = try #require(r.day(PolicyField.start_date)), end = try #require(r.day(PolicyField.end_date))
+            let start = try #require(r.day(PolicyField.start_date))
+            let end = try #require(r.day(PolicyField.end_date))
             let tenor = try #require(r.int(PolicyField.tenor_months))
             #expect(start.addingMonths(Int(tenor)) == end)
             #expect(start < WorldOptions.defaultAsOf)
@@ -211,8 +229,9 @@ import Testing
         // A trailer that disagrees with the rows is refused, so the check above is not vacuous.
         let text = String(decoding: try readBytes(dir.file("bank/" + name)), as: UTF8.self)
         let total = control.sums[0].declared
-        let tampered = text.replacingOccurrences(of: "<policy_sum_insured>\(total)</policy_sum_insured>",
-                                                 with: "<policy_sum_insured>\(total + 1)</policy_sum_insured>")
+        let tampered = text.replacingOccurrences(
+            of: "<policy_sum_insured>\(total)</policy_sum_insured>",
+            with: "<policy_sum_insured>\(total + 1)</policy_sum_insured>")
         #expect(tampered != text)
         try FileManager.default.createDirectory(atPath: dir.file("tampered"), withIntermediateDirectories: true)
         try Data(tampered.utf8).write(to: URL(fileURLWithPath: dir.file("tampered/" + name)))
@@ -241,7 +260,8 @@ import Testing
         #expect(!text.contains("\r"))
         let header = text.prefix { $0 != "\n" }.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         #expect(header == Catalogue.policy.map(\.name))
-        #expect(text.contains("\"Jl.") || text.contains("\"Gg.") || text.contains("\"Perum") || text.contains("\"Komplek"))
+        #expect(
+            text.contains("\"Jl.") || text.contains("\"Gg.") || text.contains("\"Perum") || text.contains("\"Komplek"))
 
         // rekon reads it as a gzip stream in the standard CSV layout, every row of it.
         let truth = try Truth(dir.file("truth.json"))
@@ -264,7 +284,10 @@ import Testing
         let (dir, summary) = try world("csv", WorldOptions(policies: 3_000, seed: 7, formats: [.csv]))
         defer { dir.remove() }
         let s = Self.stamp
-        #expect(summary.files.filter { $0.hasPrefix("bank/") } == ["bank/BKA_NB_\(s).csv", "bank/BKB_NB_\(s).csv", "bank/BKC_NB_\(s).csv"])
+        #expect(
+            summary.files.filter { $0.hasPrefix("bank/") } == [
+                "bank/BKA_NB_\(s).csv", "bank/BKB_NB_\(s).csv", "bank/BKC_NB_\(s).csv",
+            ])
         let truth = try Truth(dir.file("truth.json"))
         let read = try WorldReading(world: dir.path)
         #expect(read.files.allSatisfy { !$0.isGzip && $0.parts.count == 1 })
@@ -316,7 +339,8 @@ import Testing
         for p in read.policies { bankNames[p.text(PolicyField.policy_ref)!] = p.text(PolicyField.debtor_name)! }
         var variants = 0
         for c in certificates {
-            guard let bank = bankNames[c.text(LedgerCertificateField.policy_ref)!], let ledger = c.text(LedgerCertificateField.debtor_name)
+            guard let bank = bankNames[c.text(LedgerCertificateField.policy_ref)!],
+                let ledger = c.text(LedgerCertificateField.debtor_name)
             else { continue }
             if bank != ledger && NameNormal.form(bank) == NameNormal.form(ledger) { variants += 1 }
         }
@@ -330,10 +354,14 @@ import Testing
         defer { dir.remove() }
         _ = try WorldGenerator.generate(WorldOptions(policies: 300), into: dir.path)
         let later = try #require(Day(year: 2026, month: 7, day: 31))
-        let summary = try WorldGenerator.generate(WorldOptions(policies: 300, asOf: later, formats: [.csv, .xml]), into: dir.path)
+        let summary = try WorldGenerator.generate(
+            WorldOptions(policies: 300, asOf: later, formats: [.csv, .xml]), into: dir.path)
         let bank = try FileManager.default.contentsOfDirectory(atPath: dir.file("bank")).sorted()
         #expect(bank == ["BKA_NB_20260731.csv", "BKB_NB_20260731.csv", "BKC_DROP_20260731.xml"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("ledger")) == ["ledger_certificates_20260731.csv"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.file("ledger")) == [
+                "ledger_certificates_20260731.csv"
+            ])
         #expect(summary.files.contains("bank/BKB_NB_20260731.csv"))
         let truth = try Truth(dir.file("truth.json"))
         #expect(!truth.rejects.isEmpty)
@@ -372,6 +400,8 @@ import Testing
         let elapsed = try clock.measure {
             summary = try WorldGenerator.generate(WorldOptions(policies: 1_000_000, formats: [.csv]), into: dir.path)
         }
-        print("rekon gen: 1000000 policies, csv only: \(elapsed), \(summary!.policies) bank rows, \(summary!.ledgerCertificates) certificates")
+        print(
+            "rekon gen: 1000000 policies, csv only: \(elapsed), \(summary!.policies) bank rows, \(summary!.ledgerCertificates) certificates"
+        )
     }
 }

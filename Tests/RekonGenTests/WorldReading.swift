@@ -13,12 +13,14 @@ struct WorldReading {
     init(world dir: String) throws {
         config = try Config.load(json: try readBytes(dir + "/rekon.json"), origin: dir + "/rekon.json")
         let profiles = try ProfileSet.load(customDirectory: nil)
-        let reader = DropReader(rules: RowRules(products: config.products),
-                                limits: ReadLimits(maxInflatedBytes: 1 << 34, maxInflateRatio: 1000),
-                                schemas: SchemaCache())
+        let reader = DropReader(
+            rules: RowRules(products: config.products),
+            limits: ReadLimits(maxInflatedBytes: 1 << 34, maxInflateRatio: 1000),
+            schemas: SchemaCache())
         var inputs: [(path: String, ledger: Bool)] = []
         for (sub, ledger) in [("bank", false), ("ledger", true)] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub).sorted() where !name.hasPrefix(".") {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub).sorted()
+            where !name.hasPrefix(".") {
                 inputs.append((dir + "/" + sub + "/" + name, ledger))
             }
         }
@@ -30,9 +32,10 @@ struct WorldReading {
 
     /// Reads one file on its own, as rekon would (file index 0).
     static func read(file path: String, config: Config) throws -> FileReadResult {
-        let reader = DropReader(rules: RowRules(products: config.products),
-                                limits: ReadLimits(maxInflatedBytes: 1 << 34, maxInflateRatio: 1000),
-                                schemas: SchemaCache())
+        let reader = DropReader(
+            rules: RowRules(products: config.products),
+            limits: ReadLimits(maxInflatedBytes: 1 << 34, maxInflateRatio: 1000),
+            schemas: SchemaCache())
         let chosen = try profiles(try ProfileSet.load(customDirectory: nil), for: path, ledger: false)
         return try reader.read(path: path, fileIndex: 0, profiles: chosen)
     }
@@ -40,7 +43,8 @@ struct WorldReading {
     static func profiles(_ set: ProfileSet, for path: String, ledger: Bool) throws -> [Profile] {
         let chosen = try set.profiles(for: PathName.base(path), path: path)
         guard chosen.allSatisfy({ $0.kind.isLedger == ledger }) else {
-            throw TestError.failed("\(path) is read by \(chosen.map(\.name)), not by \(ledger ? "ledger" : "bank") profiles")
+            throw TestError.failed(
+                "\(path) is read by \(chosen.map(\.name)), not by \(ledger ? "ledger" : "bank") profiles")
         }
         return chosen
     }
@@ -60,8 +64,9 @@ struct WorldReading {
     var rejects: [RejectID] {
         files.flatMap { f in
             f.rejects.map { r in
-                RejectID(file: files[Int(r.source.file)].name, line: Int(r.source.line),
-                         reason: r.problem.reason.rawValue, field: r.problem.field)
+                RejectID(
+                    file: files[Int(r.source.file)].name, line: Int(r.source.line),
+                    reason: r.problem.reason.rawValue, field: r.problem.field)
             }
         }.sorted()
     }

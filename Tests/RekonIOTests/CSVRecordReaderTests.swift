@@ -1,6 +1,7 @@
-import Testing
 import RekonCore
 import RekonNative
+import Testing
+
 @testable import RekonIO
 
 /// Bytes from memory, handed out in pieces of at most `step` bytes.
@@ -8,8 +9,14 @@ final class MemorySource: ByteSource {
     let bytes: [UInt8]
     let step: Int
     var offset = 0
-    init(_ s: String, step: Int = 1 << 20) { bytes = Array(s.utf8); self.step = step }
-    init(bytes: [UInt8], step: Int = 1 << 20) { self.bytes = bytes; self.step = step }
+    init(_ s: String, step: Int = 1 << 20) {
+        bytes = Array(s.utf8)
+        self.step = step
+    }
+    init(bytes: [UInt8], step: Int = 1 << 20) {
+        self.bytes = bytes
+        self.step = step
+    }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, step, bytes.count - offset)
         if n == 0 { return 0 }
@@ -49,7 +56,10 @@ func chunkBoundaries(_ chunk: Int) throws {
 func recordTooLong() throws {
     let long = String(repeating: "x", count: 300)
     let text = "a,b\n\"\(long)\nshort\",1\n3,4\n"
-    #expect(try readAll(MemorySource(text), chunk: 64, maxRecord: 128) == ["1:a|b", "!recordTooLong@2", "3:short\"|1", "4:3|4"])
+    #expect(
+        try readAll(MemorySource(text), chunk: 64, maxRecord: 128) == [
+            "1:a|b", "!recordTooLong@2", "3:short\"|1", "4:3|4",
+        ])
 }
 
 @Test("an unterminated quote at the end of the file is one malformed row, not lost rows")

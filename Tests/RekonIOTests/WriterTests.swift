@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RekonCore
+import Testing
+
 @testable import RekonIO
 
 func line(_ mode: CSVLine.Mode, _ cells: [String]) -> String {
@@ -12,19 +13,24 @@ func line(_ mode: CSVLine.Mode, _ cells: [String]) -> String {
 
 @Test("report cells a spreadsheet would run as formulas are escaped; plain numbers are not")
 func formulaEscaping() {
-    #expect(line(.report, ["=SUM(A1)", "+1", "@x", "-2+3", "\tx", "-5000", "-12.5", "ok"])
+    #expect(
+        line(.report, ["=SUM(A1)", "+1", "@x", "-2+3", "\tx", "-5000", "-12.5", "ok"])
             == "\"'=SUM(A1)\",\"'+1\",\"'@x\",\"'-2+3\",\"'\tx\",-5000,-12.5,ok\n")
     #expect(line(.data, ["=SUM(A1)", "-2+3"]) == "=SUM(A1),-2+3\n")
 }
 
 @Test("cells with delimiters, quotes or line breaks are quoted RFC 4180 style")
 func quoting() {
-    #expect(line(.data, ["a,b", "say \"hi\"", "two\nlines", "plain"]) == "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\n")
+    #expect(
+        line(.data, ["a,b", "say \"hi\"", "two\nlines", "plain"]) == "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\n"
+    )
 }
 
 @Test("HTML text is escaped")
 func htmlEscaping() {
-    #expect(HTMLReport.escape("<script>alert('x')</script> & \"y\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;")
+    #expect(
+        HTMLReport.escape("<script>alert('x')</script> & \"y\"")
+            == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;")
 }
 
 @Test("money is grouped by thousands in the report")
@@ -85,7 +91,8 @@ func outputLock() throws {
 @Test("the staging folder of a run that died is removed by the next run")
 func staleStageRemoved() throws {
     let root = try tempDir()
-    try FileManager.default.createDirectory(atPath: root + "/.out.rekon-tmp-999999/canonical", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+        atPath: root + "/.out.rekon-tmp-999999/canonical", withIntermediateDirectories: true)
     let stage = try OutputStage(final: root + "/out")
     try stage.write("a.txt", Array("a".utf8))
     try stage.publish()
@@ -104,7 +111,8 @@ enum SHA256Hex {
     static func of(_ s: String) -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let inPipe = Pipe(), outPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe
         try? p.run()
@@ -118,8 +126,11 @@ enum SHA256Hex {
 
 @Test("libxml2 messages keep element and attribute names but not the values they quote")
 func xmlMessagesWithoutValues() {
-    #expect(LogText.withoutValues("Element 'nik': '3171011505800001' is not a valid value of the atomic type 'xs:integer'.")
+    #expect(
+        LogText.withoutValues("Element 'nik': '3171011505800001' is not a valid value of the atomic type 'xs:integer'.")
             == "Element 'nik': '…' is not a valid value of the atomic type '…'.")
-    #expect(LogText.withoutValues("Element 'Catatan': This element is not expected.") == "Element 'Catatan': This element is not expected.")
+    #expect(
+        LogText.withoutValues("Element 'Catatan': This element is not expected.")
+            == "Element 'Catatan': This element is not expected.")
     #expect(LogText.withoutValues("attribute 'no': '''") == "attribute 'no': '…''")
 }

@@ -1,5 +1,5 @@
-import Testing
 import RekonNative
+import Testing
 
 @Suite struct GzipTests {
     private let generous: Int64 = 1 << 30
@@ -9,7 +9,7 @@ import RekonNative
         var compressed: [UInt8] = []
         let encoder = try GzipEncoder(level: 6) { compressed.append(contentsOf: $0) }
         var offset = 0
-        while offset < plain.count {   // odd-sized writes too
+        while offset < plain.count {  // odd-sized writes too
             let end = min(plain.count, offset + 12_345)
             try plain[offset..<end].withUnsafeBytes { try encoder.write($0) }
             offset = end
@@ -40,7 +40,8 @@ import RekonNative
         let file = try gzip(sampleText(byteCount: 300_000))
         for cut in [1, 10, file.count / 2, file.count - 4, file.count - 1] {
             let error = gzipError {
-                _ = try readAll(try GzipSource(ChunkedSource(Array(file.prefix(cut))), maxOutputBytes: generous, maxRatio: 1_000))
+                _ = try readAll(
+                    try GzipSource(ChunkedSource(Array(file.prefix(cut))), maxOutputBytes: generous, maxRatio: 1_000))
             }
             #expect(error == .truncated, "cut at \(cut)")
         }
@@ -53,8 +54,10 @@ import RekonNative
 
     @Test func flippedByteInTheCRCTrailerThrowsCorrupt() throws {
         var file = try gzip(sampleText(byteCount: 100_000))
-        file[file.count - 8] ^= 0xff   // first byte of the CRC-32
-        let error = gzipError { _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000)) }
+        file[file.count - 8] ^= 0xff  // first byte of the CRC-32
+        let error = gzipError {
+            _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000))
+        }
         guard case .corrupt = error else {
             Issue.record("expected .corrupt, got \(String(describing: error))")
             return
@@ -63,8 +66,10 @@ import RekonNative
 
     @Test func flippedByteInTheLengthTrailerThrowsCorrupt() throws {
         var file = try gzip(sampleText(byteCount: 100_000))
-        file[file.count - 1] ^= 0x01   // high byte of ISIZE
-        let error = gzipError { _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000)) }
+        file[file.count - 1] ^= 0x01  // high byte of ISIZE
+        let error = gzipError {
+            _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000))
+        }
         guard case .corrupt = error else {
             Issue.record("expected .corrupt, got \(String(describing: error))")
             return
@@ -74,13 +79,17 @@ import RekonNative
     @Test func flippedByteInTheDeflateDataThrowsAGzipError() throws {
         var file = try gzip(sampleText(byteCount: 500_000))
         file[file.count / 2] ^= 0x5a
-        let error = gzipError { _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000)) }
+        let error = gzipError {
+            _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: generous, maxRatio: 1_000))
+        }
         #expect(error != nil)
     }
 
     @Test func trailingZeroPaddingAfterAMemberIsCorrupt() throws {
         let file = try gzip(Array("payload".utf8)) + [UInt8](repeating: 0, count: 512)
-        let error = gzipError { _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: 1_000, maxRatio: 100)) }
+        let error = gzipError {
+            _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: 1_000, maxRatio: 100))
+        }
         guard case .corrupt = error else {
             Issue.record("expected .corrupt, got \(String(describing: error))")
             return
@@ -90,7 +99,10 @@ import RekonNative
     @Test func rawDeflateWithoutGzipHeaderIsCorrupt() throws {
         // zlib-wrapped data (0x78 0x9c ...) is not a gzip member.
         let error = gzipError {
-            _ = try readAll(try GzipSource(ChunkedSource([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), maxOutputBytes: 100, maxRatio: 100))
+            _ = try readAll(
+                try GzipSource(
+                    ChunkedSource([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), maxOutputBytes: 100, maxRatio: 100)
+            )
         }
         guard case .corrupt = error else {
             Issue.record("expected .corrupt, got \(String(describing: error))")
@@ -100,13 +112,16 @@ import RekonNative
 
     @Test func outputOverMaxOutputBytesThrowsTooLarge() throws {
         let file = try gzip(sampleText(byteCount: 2_000_000))
-        let error = gzipError { _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: 1_000_000, maxRatio: 1_000)) }
+        let error = gzipError {
+            _ = try readAll(try GzipSource(ChunkedSource(file), maxOutputBytes: 1_000_000, maxRatio: 1_000))
+        }
         #expect(error == .tooLarge(limit: 1_000_000))
     }
 
     @Test func outputOfExactlyMaxOutputBytesIsAccepted() throws {
         let plain = sampleText(byteCount: 65_536)
-        let decoded = try readAll(try GzipSource(ChunkedSource(try gzip(plain)), maxOutputBytes: 65_536, maxRatio: 1_000))
+        let decoded = try readAll(
+            try GzipSource(ChunkedSource(try gzip(plain)), maxOutputBytes: 65_536, maxRatio: 1_000))
         #expect(decoded == plain)
     }
 
@@ -129,24 +144,27 @@ import RekonNative
             }
         }
         #expect(error == .ratioExceeded(limit: 100))
-        #expect(total <= 2 << 20)   // stopped soon after the 1 MiB floor, not at 50 MB
+        #expect(total <= 2 << 20)  // stopped soon after the 1 MiB floor, not at 50 MB
     }
 
     @Test func smallHighlyCompressibleFileIsUnderTheRatioFloor() throws {
-        let zeros = [UInt8](repeating: 0, count: 1 << 20)   // ratio ~1000:1, but output never exceeds 1 MiB
-        let decoded = try readAll(try GzipSource(ChunkedSource(try gzip(zeros)), maxOutputBytes: generous, maxRatio: 100))
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)  // ratio ~1000:1, but output never exceeds 1 MiB
+        let decoded = try readAll(
+            try GzipSource(ChunkedSource(try gzip(zeros)), maxOutputBytes: generous, maxRatio: 100))
         #expect(decoded == zeros)
     }
 
     @Test func upstreamReadErrorPropagatesUnchanged() throws {
         let file = try gzip(sampleText(byteCount: 100_000))
-        let source = try GzipSource(FailingSource(prefix: Array(file.prefix(100)), error: SourceFailure(id: 7)),
-                                    maxOutputBytes: generous, maxRatio: 1_000)
+        let source = try GzipSource(
+            FailingSource(prefix: Array(file.prefix(100)), error: SourceFailure(id: 7)),
+            maxOutputBytes: generous, maxRatio: 1_000)
         #expect(throws: SourceFailure(id: 7)) { _ = try readAll(source) }
     }
 
     @Test func decodingErrorsAreSticky() throws {
-        let source = try GzipSource(ChunkedSource(Array(try gzip([1, 2, 3]).prefix(12))), maxOutputBytes: 10, maxRatio: 10)
+        let source = try GzipSource(
+            ChunkedSource(Array(try gzip([1, 2, 3]).prefix(12))), maxOutputBytes: 10, maxRatio: 10)
         #expect(gzipError { _ = try readAll(source) } == .truncated)
         #expect(gzipError { _ = try readAll(source) } == .truncated)
     }

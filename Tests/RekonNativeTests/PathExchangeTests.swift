@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RekonNative
+import Testing
 
 @Suite struct PathExchangeTests {
     private func makeTemporaryDirectory() throws -> URL {
@@ -13,7 +13,8 @@ import RekonNative
     @Test func exchangePathsSwapsTwoDirectories() throws {
         let root = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let a = root.appendingPathComponent("a"), b = root.appendingPathComponent("b")
+        let a = root.appendingPathComponent("a")
+        let b = root.appendingPathComponent("b")
         try FileManager.default.createDirectory(at: a, withIntermediateDirectories: false)
         try FileManager.default.createDirectory(at: b, withIntermediateDirectories: false)
         try Data("from a".utf8).write(to: a.appendingPathComponent("a.txt"))

@@ -1,5 +1,5 @@
-import Testing
 import RekonNative
+import Testing
 
 @Suite struct SHA256HasherTests {
     @Test func emptyInputMatchesKnownVector() {

@@ -91,7 +91,7 @@ func sampleText(byteCount: Int, seed: UInt64 = 42) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(byteCount + 16)
     while out.count < byteCount {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         out.append(contentsOf: words[Int(state >> 59) % words.count])
         out.append(UInt8(truncatingIfNeeded: state >> 33) & 0x3f | 0x40)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RekonNative
+import Testing
 
 private let ledgerXSD = """
     <?xml version="1.0" encoding="UTF-8"?>
@@ -43,7 +43,8 @@ private func schemaError(_ body: () throws -> Void) -> XMLSchemaError? {
 
     @Test func invalidValueThrowsSchemaInvalidWithItsLine() throws {
         let schema = try XMLSchema(xsd: Array(ledgerXSD.utf8), name: "ledger.xsd")
-        let xml = "<ledger>\n<entry id=\"e1\"><amount>1</amount></entry>\n<entry id=\"e2\">\n<amount>ten</amount>\n</entry>\n</ledger>"
+        let xml =
+            "<ledger>\n<entry id=\"e1\"><amount>1</amount></entry>\n<entry id=\"e2\">\n<amount>ten</amount>\n</entry>\n</ledger>"
         let error = xmlError { _ = try events(xml, schema: schema) }
         #expect(error?.code == .schemaInvalid)
         #expect(error?.line == 4)
@@ -52,7 +53,9 @@ private func schemaError(_ body: () throws -> Void) -> XMLSchemaError? {
 
     @Test func missingRequiredAttributeThrowsSchemaInvalid() throws {
         let schema = try XMLSchema(xsd: Array(ledgerXSD.utf8), name: "ledger.xsd")
-        let error = xmlError { _ = try events("<ledger>\n<entry><amount>1</amount></entry>\n</ledger>", schema: schema) }
+        let error = xmlError {
+            _ = try events("<ledger>\n<entry><amount>1</amount></entry>\n</ledger>", schema: schema)
+        }
         #expect(error?.code == .schemaInvalid)
         #expect(error?.line == 2)
     }
@@ -82,11 +85,14 @@ private func schemaError(_ body: () throws -> Void) -> XMLSchemaError? {
     }
 
     @Test func nonSchemaDocumentThrowsInvalidSchema() {
-        #expect(schemaError { _ = try XMLSchema(xsd: Array("<notASchema/>".utf8), name: "x.xsd") }?.code == .invalidSchema)
+        #expect(
+            schemaError { _ = try XMLSchema(xsd: Array("<notASchema/>".utf8), name: "x.xsd") }?.code == .invalidSchema)
     }
 
     @Test func xsdWithDoctypeIsRefused() {
-        let xsd = "<!DOCTYPE xs:schema [<!ENTITY t \"xs:string\">]>\n" + ledgerXSD.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "")
+        let xsd =
+            "<!DOCTYPE xs:schema [<!ENTITY t \"xs:string\">]>\n"
+            + ledgerXSD.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "")
         #expect(schemaError { _ = try XMLSchema(xsd: Array(xsd.utf8), name: "dtd.xsd") }?.code == .unsafeMarkup)
     }
 
@@ -95,11 +101,13 @@ private func schemaError(_ body: () throws -> Void) -> XMLSchemaError? {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let part = directory.appendingPathComponent("part.xsd")
-        try Data("""
+        try Data(
+            """
             <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:part" xmlns="urn:part">
               <xs:simpleType name="code"><xs:restriction base="xs:string"/></xs:simpleType>
             </xs:schema>
-            """.utf8).write(to: part)
+            """.utf8
+        ).write(to: part)
 
         let including = """
             <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:part" xmlns="urn:part">

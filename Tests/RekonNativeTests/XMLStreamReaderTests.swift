@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RekonNative
+import Testing
 
 /// Reads every event of a document.
 func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -> [XMLEvent] {
@@ -24,30 +24,36 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
             """
         for chunk in [1, 7, .max] {
             let got = try events(xml, chunk: chunk)
-            #expect(got == [
-                .start(name: "batch", attributes: [XMLAttribute(name: "id", value: "b1")], line: 3),
-                .start(name: "record", attributes: [XMLAttribute(name: "x:kind", value: "debit"),
-                                                    XMLAttribute(name: "amount", value: "1&2")], line: 4),
-                .text("Caf\u{e9} <ok>"),
-                .end(name: "record"),
-                .start(name: "note", attributes: [], line: 5),
-                .text("<raw> & stuff"),
-                .end(name: "note"),
-                .start(name: "empty", attributes: [XMLAttribute(name: "flag", value: "y")], line: 6),
-                .end(name: "empty"),
-                .end(name: "batch"),
-            ], "chunk \(chunk)")
+            #expect(
+                got == [
+                    .start(name: "batch", attributes: [XMLAttribute(name: "id", value: "b1")], line: 3),
+                    .start(
+                        name: "record",
+                        attributes: [
+                            XMLAttribute(name: "x:kind", value: "debit"),
+                            XMLAttribute(name: "amount", value: "1&2"),
+                        ], line: 4),
+                    .text("Caf\u{e9} <ok>"),
+                    .end(name: "record"),
+                    .start(name: "note", attributes: [], line: 5),
+                    .text("<raw> & stuff"),
+                    .end(name: "note"),
+                    .start(name: "empty", attributes: [XMLAttribute(name: "flag", value: "y")], line: 6),
+                    .end(name: "empty"),
+                    .end(name: "batch"),
+                ], "chunk \(chunk)")
         }
     }
 
     @Test func whitespaceInsideTextIsKeptButWhitespaceOnlyNodesAreSkipped() throws {
         let got = try events("<a>\n  <b>  two  words </b>\n  <c> </c>\n</a>")
-        #expect(got == [
-            .start(name: "a", attributes: [], line: 1),
-            .start(name: "b", attributes: [], line: 2), .text("  two  words "), .end(name: "b"),
-            .start(name: "c", attributes: [], line: 3), .end(name: "c"),
-            .end(name: "a"),
-        ])
+        #expect(
+            got == [
+                .start(name: "a", attributes: [], line: 1),
+                .start(name: "b", attributes: [], line: 2), .text("  two  words "), .end(name: "b"),
+                .start(name: "c", attributes: [], line: 3), .end(name: "c"),
+                .end(name: "a"),
+            ])
     }
 
     @Test func nextReturnsNilAtEndAndKeepsReturningNil() throws {
@@ -132,8 +138,9 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
 
     @Test func sourceFailingOnFirstReadPropagates() {
         #expect(throws: SourceFailure(id: 12)) {
-            let reader = try XMLStreamReader(source: FailingSource(prefix: [], error: SourceFailure(id: 12)),
-                                             documentName: "t", schema: nil)
+            let reader = try XMLStreamReader(
+                source: FailingSource(prefix: [], error: SourceFailure(id: 12)),
+                documentName: "t", schema: nil)
             while try reader.next() != nil {}
         }
     }
@@ -142,12 +149,16 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
         let records = 100_000
         var produced = 0
         let source = GeneratedSource {
-            if produced == 0 { produced += 1; return Array("<records>\n".utf8) }
+            if produced == 0 {
+                produced += 1
+                return Array("<records>\n".utf8)
+            }
             if produced > records + 1 { return nil }
             defer { produced += 1 }
             if produced == records + 1 { return Array("</records>\n".utf8) }
             let n = produced
-            return Array("""
+            return Array(
+                """
                 <record id="r\(n)" currency="EUR">
                   <ref>REF-\(n)-\(String(repeating: "x", count: 64))</ref>
                   <amount>\(n).25</amount>
@@ -159,8 +170,10 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
         let reader = try XMLStreamReader(source: source, documentName: "big.xml", schema: nil)
         let baseline = residentBytes()
         var peak = baseline
-        var starts = 0, texts = 0
-        var exactBelowLimit = true, closeAboveLimit = true
+        var starts = 0
+        var texts = 0
+        var exactBelowLimit = true
+        var closeAboveLimit = true
         while let event = try reader.next() {
             switch event {
             case .start(name: "record", _, let line):
@@ -168,8 +181,11 @@ func events(_ xml: String, chunk: Int = .max, schema: XMLSchema? = nil) throws -
                 // Record n starts on line 2 + 5(n-1). libxml2 keeps element lines in 16 bits, so past
                 // line 65534 the reader reports the parser line, which may be a few lines ahead.
                 let exact = 2 + 5 * (starts - 1)
-                if exact < 65535 { exactBelowLimit = exactBelowLimit && line == exact }
-                else { closeAboveLimit = closeAboveLimit && (exact...(exact + 10)).contains(line) }
+                if exact < 65535 {
+                    exactBelowLimit = exactBelowLimit && line == exact
+                } else {
+                    closeAboveLimit = closeAboveLimit && (exact...(exact + 10)).contains(line)
+                }
                 if starts % 10_000 == 0 { peak = max(peak, residentBytes()) }
             case .text: texts += 1
             default: break

@@ -35,13 +35,18 @@ public struct CSVFields {
 
         func grow() {
             let c = capacity * 2
-            let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+            let s = UnsafeMutablePointer<Int>.allocate(capacity: c)
+            let e = UnsafeMutablePointer<Int>.allocate(capacity: c)
             let x = UnsafeMutablePointer<Bool>.allocate(capacity: c)
             s.update(from: starts, count: count)
             e.update(from: ends, count: count)
             x.update(from: escaped, count: count)
-            starts.deallocate(); ends.deallocate(); escaped.deallocate()
-            starts = s; ends = e; escaped = x
+            starts.deallocate()
+            ends.deallocate()
+            escaped.deallocate()
+            starts = s
+            ends = e
+            escaped = x
             capacity = c
         }
     }
@@ -101,8 +106,10 @@ public struct CSVScanner {
     public func scan(
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, atEnd: Bool, into fields: inout CSVFields
     ) -> CSVScanResult {
-        let delim = dialect.delimiter, quote = dialect.quote
-        let lf = CSVScanner.lf, cr = CSVScanner.cr
+        let delim = dialect.delimiter
+        let quote = dialect.quote
+        let lf = CSVScanner.lf
+        let cr = CSVScanner.cr
         fields.reset()
         var i = start
         var lines = 0
@@ -143,7 +150,10 @@ public struct CSVScanner {
                 fields.append(fieldStart, i, esc)
                 i += 1
                 let c = base[i]
-                if c == delim { i += 1; continue }
+                if c == delim {
+                    i += 1
+                    continue
+                }
                 if c == lf { return .record(next: i + 1, lines: lines + 1) }
                 if c == cr { return endAtCR(base, i, end, atEnd, lines) }
                 return resync(base, start: i, end: end, reason: .textAfterClosingQuote, lines: lines, atEnd: atEnd)
@@ -161,7 +171,10 @@ public struct CSVScanner {
                     return .record(next: i, lines: lines)
                 }
                 fields.append(fieldStart, i, false)
-                if c == delim { i += 1; continue }
+                if c == delim {
+                    i += 1
+                    continue
+                }
                 if c == lf { return .record(next: i + 1, lines: lines + 1) }
                 return endAtCR(base, i, end, atEnd, lines)
             }
@@ -169,7 +182,9 @@ public struct CSVScanner {
     }
 
     @inline(__always)
-    private func endAtCR(_ base: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ atEnd: Bool, _ lines: Int) -> CSVScanResult {
+    private func endAtCR(_ base: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ atEnd: Bool, _ lines: Int)
+        -> CSVScanResult
+    {
         if i + 1 == end {
             if !atEnd { return .incomplete }
             return .record(next: end, lines: lines + 1)
@@ -203,7 +218,8 @@ public struct CSVScanner {
         _ base: UnsafePointer<UInt8>, _ fields: CSVFields, _ index: Int, scratch: inout [UInt8],
         _ body: (UnsafeRawBufferPointer) -> R
     ) -> R {
-        let s = fields.start(index), e = fields.end(index)
+        let s = fields.start(index)
+        let e = fields.end(index)
         if !fields.isEscaped(index) {
             return body(UnsafeRawBufferPointer(start: base + s, count: e - s))
         }

@@ -44,7 +44,8 @@ public struct Config: Sendable, Equatable {
                 var t = try JSONObjectReader(n, file: origin, path: "tolerance_idr")
                 for k in t.keys {
                     guard amountFields.contains(k) || k == "*" else {
-                        throw t.error(k, "is not an amount field; use one of \(amountFields.joined(separator: ", ")) or \"*\"")
+                        throw t.error(
+                            k, "is not an amount field; use one of \(amountFields.joined(separator: ", ")) or \"*\"")
                     }
                     c.toleranceIDR[k] = try t.integer(k, min: 0)
                 }
@@ -97,9 +98,13 @@ public struct Config: Sendable, Equatable {
             var last: Int64 = 0
             for (k, item) in items.enumerated() {
                 var b = try JSONObjectReader(item, file: o.file, path: o.keyPath("rate_permille[\(k)]"))
-                guard let maxT = try b.integer("max_tenor_months", min: 1) else { throw b.error("max_tenor_months", "is required") }
+                guard let maxT = try b.integer("max_tenor_months", min: 1) else {
+                    throw b.error("max_tenor_months", "is required")
+                }
                 guard let r = try b.number("rate_permille") else { throw b.error("rate_permille", "is required") }
-                guard maxT > last else { throw b.error("max_tenor_months", "bands must be in increasing order of tenor") }
+                guard maxT > last else {
+                    throw b.error("max_tenor_months", "bands must be in increasing order of tenor")
+                }
                 last = maxT
                 p.rateBands.append(.init(maxTenorMonths: maxT, rate: try rate(b, "rate_permille", r)))
                 try b.finish()
@@ -115,7 +120,9 @@ public struct Config: Sendable, Equatable {
         if var r = try o.object("refund") {
             if let m = try r.string("method") {
                 guard let method = Product.RefundMethod(rawValue: m) else {
-                    throw r.error("method", "must be one of \(Product.RefundMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw r.error(
+                        "method",
+                        "must be one of \(Product.RefundMethod.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 p.refund.method = method
             }
@@ -128,7 +135,9 @@ public struct Config: Sendable, Equatable {
         }
         if let reasons = try o.stringArray("full_refund_cancel_reasons") {
             for x in reasons where !Codes.cancelReason.contains(x) {
-                throw o.error("full_refund_cancel_reasons", "\"\(x)\" is not one of \(Codes.cancelReason.joined(separator: ", "))")
+                throw o.error(
+                    "full_refund_cancel_reasons", "\"\(x)\" is not one of \(Codes.cancelReason.joined(separator: ", "))"
+                )
             }
             p.fullRefundCancelReasons = reasons
         }
@@ -136,14 +145,18 @@ public struct Config: Sendable, Equatable {
             if let d = try cl.integer("report_deadline_days", min: 0) { p.claims.reportDeadlineDays = d }
             if var docs = try cl.object("documents") {
                 for t in docs.keys {
-                    guard Codes.claimType.contains(t) else { throw docs.error(t, "is not a claim type (\(Codes.claimType.joined(separator: ", ")))") }
+                    guard Codes.claimType.contains(t) else {
+                        throw docs.error(t, "is not a claim type (\(Codes.claimType.joined(separator: ", ")))")
+                    }
                     p.claims.documents[t] = (try docs.stringArray(t) ?? []).map(RowDecoder.upper)
                 }
                 try docs.finish()
             }
             if var bs = try cl.object("benefit_share") {
                 for t in bs.keys {
-                    guard Codes.claimType.contains(t) else { throw bs.error(t, "is not a claim type (\(Codes.claimType.joined(separator: ", ")))") }
+                    guard Codes.claimType.contains(t) else {
+                        throw bs.error(t, "is not a claim type (\(Codes.claimType.joined(separator: ", ")))")
+                    }
                     guard let v = try bs.micros(t), v >= 0 else { continue }
                     p.claims.benefitShareMicros[t] = v
                 }

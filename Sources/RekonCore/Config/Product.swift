@@ -30,9 +30,9 @@ public struct Product: Sendable, Equatable {
         public func contains(_ v: Int64) -> Bool { (min.map { v >= $0 } ?? true) && (max.map { v <= $0 } ?? true) }
         public var text: String {
             switch (min, max) {
-            case let (a?, b?): return "\(a) to \(b)"
-            case let (a?, nil): return "at least \(a)"
-            case let (nil, b?): return "at most \(b)"
+            case (let a?, let b?): return "\(a) to \(b)"
+            case (let a?, nil): return "at least \(a)"
+            case (nil, let b?): return "at most \(b)"
             default: return "any"
             }
         }

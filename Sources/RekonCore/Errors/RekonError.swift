@@ -27,8 +27,10 @@ public struct RekonError: Error, Sendable, CustomStringConvertible {
     /// A short machine-readable reason, e.g. `trailer_count`, `gzip_truncated`, `xsd_invalid`.
     public var reason: String
 
-    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
-                field: String? = nil, reason: String) {
+    public init(
+        _ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
+        field: String? = nil, reason: String
+    ) {
         self.code = code
         self.message = message
         self.file = file

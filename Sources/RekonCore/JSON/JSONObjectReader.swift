@@ -27,7 +27,8 @@ public struct JSONObjectReader {
 
     public init(_ node: JSONNode, file: String, path: String) throws(ConfigError) {
         guard case .object(let m) = node.value else {
-            throw ConfigError(file: file, line: node.line, key: path, message: "expected an object, found \(node.value.typeName)")
+            throw ConfigError(
+                file: file, line: node.line, key: path, message: "expected an object, found \(node.value.typeName)")
         }
         self.file = file
         self.path = path
@@ -50,7 +51,9 @@ public struct JSONObjectReader {
 
     public mutating func string(_ key: String) throws(ConfigError) -> String? {
         guard let n = node(key) else { return nil }
-        guard case .string(let s) = n.value else { throw error(key, "expected a string, found \(n.value.typeName)", line: n.line) }
+        guard case .string(let s) = n.value else {
+            throw error(key, "expected a string, found \(n.value.typeName)", line: n.line)
+        }
         return s
     }
 
@@ -61,27 +64,35 @@ public struct JSONObjectReader {
 
     public mutating func bool(_ key: String) throws(ConfigError) -> Bool? {
         guard let n = node(key) else { return nil }
-        guard case .bool(let b) = n.value else { throw error(key, "expected true or false, found \(n.value.typeName)", line: n.line) }
+        guard case .bool(let b) = n.value else {
+            throw error(key, "expected true or false, found \(n.value.typeName)", line: n.line)
+        }
         return b
     }
 
     /// A number's literal text.
     public mutating func number(_ key: String) throws(ConfigError) -> String? {
         guard let n = node(key) else { return nil }
-        guard case .number(let s) = n.value else { throw error(key, "expected a number, found \(n.value.typeName)", line: n.line) }
+        guard case .number(let s) = n.value else {
+            throw error(key, "expected a number, found \(n.value.typeName)", line: n.line)
+        }
         return s
     }
 
     public mutating func integer(_ key: String, min: Int64 = Int64.min) throws(ConfigError) -> Int64? {
         guard let s = try number(key) else { return nil }
-        guard let v = Int64(s), v >= min else { throw error(key, "expected a whole number\(min == 0 ? " ≥ 0" : min == 1 ? " ≥ 1" : ""), found \(s)") }
+        guard let v = Int64(s), v >= min else {
+            throw error(key, "expected a whole number\(min == 0 ? " ≥ 0" : min == 1 ? " ≥ 1" : ""), found \(s)")
+        }
         return v
     }
 
     /// A decimal with up to six places, in millionths (0.9 → 900000).
     public mutating func micros(_ key: String) throws(ConfigError) -> Int64? {
         guard let s = try number(key) else { return nil }
-        guard let v = JSONObjectReader.micros(s) else { throw error(key, "expected a number with at most 6 decimals, found \(s)") }
+        guard let v = JSONObjectReader.micros(s) else {
+            throw error(key, "expected a number with at most 6 decimals, found \(s)")
+        }
         return v
     }
 
@@ -97,10 +108,14 @@ public struct JSONObjectReader {
 
     public mutating func stringArray(_ key: String) throws(ConfigError) -> [String]? {
         guard let n = node(key) else { return nil }
-        guard case .array(let items) = n.value else { throw error(key, "expected an array of strings, found \(n.value.typeName)", line: n.line) }
+        guard case .array(let items) = n.value else {
+            throw error(key, "expected an array of strings, found \(n.value.typeName)", line: n.line)
+        }
         var out: [String] = []
         for item in items {
-            guard case .string(let s) = item.value else { throw error(key, "expected an array of strings", line: item.line) }
+            guard case .string(let s) = item.value else {
+                throw error(key, "expected an array of strings", line: item.line)
+            }
             out.append(s)
         }
         return out

@@ -11,11 +11,11 @@ public indirect enum JSONValue: Equatable, Sendable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.number(x), .number(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)):
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }
@@ -66,7 +66,9 @@ public struct JSONParser {
     private mutating func skip() {
         while i < b.count {
             switch b[i] {
-            case 10: line += 1; i += 1
+            case 10:
+                line += 1
+                i += 1
             case 32, 9, 13: i += 1
             default: return
             }
@@ -82,7 +84,10 @@ public struct JSONParser {
             i += 1
             var members: [(key: String, value: JSONNode)] = []
             skip()
-            if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; return JSONNode(value: .object(members), line: l) }
+            if i < b.count && b[i] == UInt8(ascii: "}") {
+                i += 1
+                return JSONNode(value: .object(members), line: l)
+            }
             while true {
                 skip()
                 guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
@@ -94,28 +99,49 @@ public struct JSONParser {
                 members.append((k, try value()))
                 skip()
                 guard i < b.count else { throw fail("unexpected end inside an object") }
-                if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "}") { i += 1; return JSONNode(value: .object(members), line: l) }
+                if b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if b[i] == UInt8(ascii: "}") {
+                    i += 1
+                    return JSONNode(value: .object(members), line: l)
+                }
                 throw fail("expected ',' or '}'")
             }
         case UInt8(ascii: "["):
             i += 1
             var items: [JSONNode] = []
             skip()
-            if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; return JSONNode(value: .array(items), line: l) }
+            if i < b.count && b[i] == UInt8(ascii: "]") {
+                i += 1
+                return JSONNode(value: .array(items), line: l)
+            }
             while true {
                 items.append(try value())
                 skip()
                 guard i < b.count else { throw fail("unexpected end inside an array") }
-                if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "]") { i += 1; return JSONNode(value: .array(items), line: l) }
+                if b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if b[i] == UInt8(ascii: "]") {
+                    i += 1
+                    return JSONNode(value: .array(items), line: l)
+                }
                 throw fail("expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
             return JSONNode(value: .string(try string()), line: l)
-        case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), line: l)
-        case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), line: l)
-        case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, line: l)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return JSONNode(value: .bool(true), line: l)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return JSONNode(value: .bool(false), line: l)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return JSONNode(value: .null, line: l)
         default:
             return JSONNode(value: .number(try number()), line: l)
         }
@@ -131,12 +157,18 @@ public struct JSONParser {
         let s = i
         if i < b.count && b[i] == UInt8(ascii: "-") { i += 1 }
         var digits = 0
-        while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1; digits += 1 }
+        while i < b.count, b[i] >= 48, b[i] <= 57 {
+            i += 1
+            digits += 1
+        }
         if digits == 0 { throw fail("unexpected text") }
         if i < b.count && b[i] == UInt8(ascii: ".") {
             i += 1
             var f = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1; f += 1 }
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                i += 1
+                f += 1
+            }
             if f == 0 { throw fail("a number ends with '.'") }
         }
         if i < b.count && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
@@ -150,7 +182,10 @@ public struct JSONParser {
         var out: [UInt8] = []
         while i < b.count {
             let c = b[i]
-            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
             if c < 0x20 { throw fail("a control character inside a string") }
             if c == UInt8(ascii: "\\") {
                 i += 1
@@ -212,15 +247,26 @@ public enum JSONWriter {
         out.append(34)
         for c in s.utf8 {
             switch c {
-            case 34: out.append(92); out.append(34)
-            case 92: out.append(92); out.append(92)
-            case 10: out.append(92); out.append(UInt8(ascii: "n"))
-            case 13: out.append(92); out.append(UInt8(ascii: "r"))
-            case 9: out.append(92); out.append(UInt8(ascii: "t"))
+            case 34:
+                out.append(92)
+                out.append(34)
+            case 92:
+                out.append(92)
+                out.append(92)
+            case 10:
+                out.append(92)
+                out.append(UInt8(ascii: "n"))
+            case 13:
+                out.append(92)
+                out.append(UInt8(ascii: "r"))
+            case 9:
+                out.append(92)
+                out.append(UInt8(ascii: "t"))
             case 0..<0x20:
                 out.append(contentsOf: Array("\\u00".utf8))
                 let hex = Array("0123456789abcdef".utf8)
-                out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 15)])
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 15)])
             case UInt8(ascii: "<"):  // keeps JSON safe to embed in HTML
                 out.append(contentsOf: Array("\\u003c".utf8))
             default: out.append(c)

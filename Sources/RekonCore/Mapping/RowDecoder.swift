@@ -28,8 +28,10 @@ public struct RowDecoder: Sendable {
         case months
     }
 
-    public init(kind: RecordKind, encoding: TextEncoding, numbers: NumberFormat, datePatterns: [DatePattern],
-                maps: [[String: String]?]) {
+    public init(
+        kind: RecordKind, encoding: TextEncoding, numbers: NumberFormat, datePatterns: [DatePattern],
+        maps: [[String: String]?]
+    ) {
         self.kind = kind
         self.specs = kind.fields
         self.encoding = encoding
@@ -63,7 +65,8 @@ public struct RowDecoder: Sendable {
 
     /// The bytes without blanks (space, tab) at either end.
     @inline(__always) public static func trimmed(_ p: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var s = 0, e = p.count
+        var s = 0
+        var e = p.count
         while s < e && isBlank(p[s]) { s += 1 }
         while e > s && isBlank(p[e - 1]) { e -= 1 }
         if s == 0 && e == p.count { return p }
@@ -76,8 +79,10 @@ public struct RowDecoder: Sendable {
     }
 
     /// Decodes field `index` from `bytes` (nil when the layout does not carry it) into `row`.
-    public func decode(_ index: Int, _ bytes: UnsafeRawBufferPointer?, into row: inout FieldValues,
-                       problems: inout [RowProblem]) {
+    public func decode(
+        _ index: Int, _ bytes: UnsafeRawBufferPointer?, into row: inout FieldValues,
+        problems: inout [RowProblem]
+    ) {
         guard let raw = bytes.map(RowDecoder.trimmed), raw.count > 0 else {
             row.setField(index) { _ in }
             if required[index] {
@@ -97,16 +102,22 @@ public struct RowDecoder: Sendable {
         decodeTyped(index, raw, encoding, &row, &problems)
     }
 
-    private func undecodable(_ index: Int, _ raw: UnsafeRawBufferPointer, _ row: inout FieldValues,
-                             _ problems: inout [RowProblem]) {
+    private func undecodable(
+        _ index: Int, _ raw: UnsafeRawBufferPointer, _ row: inout FieldValues,
+        _ problems: inout [RowProblem]
+    ) {
         row.setField(index) { _ in }
-        problems.append(RowProblem(.BAD_ROW, field: specs[index].name, value: String(decoding: raw, as: UTF8.self),
-                                   message: "bytes that are not \(encoding.rawValue) text"))
+        problems.append(
+            RowProblem(
+                .BAD_ROW, field: specs[index].name, value: String(decoding: raw, as: UTF8.self),
+                message: "bytes that are not \(encoding.rawValue) text"))
     }
 
     /// Appends the bytes as UTF-8 text (transcoding single-byte encodings); false when undecodable.
     @inline(__always)
-    private func appendText(_ raw: UnsafeRawBufferPointer, _ enc: TextEncoding, upper: Bool, to out: inout [UInt8]) -> Bool {
+    private func appendText(_ raw: UnsafeRawBufferPointer, _ enc: TextEncoding, upper: Bool, to out: inout [UInt8])
+        -> Bool
+    {
         if RowDecoder.isASCII(raw) {
             if upper {
                 for c in raw { out.append(c >= 97 && c <= 122 ? c - 32 : c) }
@@ -120,8 +131,10 @@ public struct RowDecoder: Sendable {
         return true
     }
 
-    private func decodeTyped(_ index: Int, _ raw: UnsafeRawBufferPointer, _ enc: TextEncoding,
-                             _ row: inout FieldValues, _ problems: inout [RowProblem]) {
+    private func decodeTyped(
+        _ index: Int, _ raw: UnsafeRawBufferPointer, _ enc: TextEncoding,
+        _ row: inout FieldValues, _ problems: inout [RowProblem]
+    ) {
         // The common cases first, without touching the field's spec.
         switch fast[index] {
         case .isoDate:
@@ -136,7 +149,8 @@ public struct RowDecoder: Sendable {
         if raw.count == 0 {
             row.setField(index) { _ in }
             if spec.required {
-                problems.append(RowProblem(.MISSING_FIELD, field: spec.name, value: "", message: "\(spec.name) is required"))
+                problems.append(
+                    RowProblem(.MISSING_FIELD, field: spec.name, value: "", message: "\(spec.name) is required"))
             }
             return
         }
@@ -157,7 +171,10 @@ public struct RowDecoder: Sendable {
             var found = -1
             if raw.count <= 32 && RowDecoder.isASCII(raw) {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { u in
-                    for k in 0..<raw.count { let c = raw[k]; u[k] = c >= 97 && c <= 122 ? c - 32 : c }
+                    for k in 0..<raw.count {
+                        let c = raw[k]
+                        u[k] = c >= 97 && c <= 122 ? c - 32 : c
+                    }
                     found = allowed[index].firstIndex { $0.elementsEqual(u) } ?? -1
                 }
             }
@@ -174,7 +191,12 @@ public struct RowDecoder: Sendable {
             row[index] = items.isEmpty ? .absent : .list(items)
         case .nik:
             var digits = raw.count == 16
-            if digits { for c in raw where c &- 48 > 9 { digits = false; break } }
+            if digits {
+                for c in raw where c &- 48 > 9 {
+                    digits = false
+                    break
+                }
+            }
             if digits {
                 row.setBytes(index, raw)
             } else {
@@ -210,7 +232,10 @@ public struct RowDecoder: Sendable {
     /// ASCII upper-casing (codes are ASCII; other characters are kept as they are).
     @inline(__always) public static func upper(_ s: String) -> String {
         var needs = false
-        for c in s.utf8 where c >= 97 && c <= 122 { needs = true; break }
+        for c in s.utf8 where c >= 97 && c <= 122 {
+            needs = true
+            break
+        }
         if !needs { return s }
         return String(decoding: s.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
     }
@@ -220,7 +245,8 @@ public struct RowDecoder: Sendable {
         var out: [String] = []
         var cur: [UInt8] = []
         func flush() {
-            var a = 0, b = cur.count
+            var a = 0
+            var b = cur.count
             while a < b && isBlank(cur[a]) { a += 1 }
             while b > a && isBlank(cur[b - 1]) { b -= 1 }
             out.append(upper(String(decoding: cur[a..<b], as: UTF8.self)))

@@ -1,17 +1,23 @@
 /// Reads a profile from its JSON text, strictly: an unknown key or a bad value is a ConfigError naming it.
 public enum ProfileLoader {
-    public static func load(json bytes: [UInt8], origin: String, isStandard: Bool = false) throws(ConfigError) -> Profile {
+    public static func load(json bytes: [UInt8], origin: String, isStandard: Bool = false) throws(ConfigError)
+        -> Profile
+    {
         let root: JSONNode
         do { root = try JSONParser.parse(bytes) } catch {
             throw ConfigError(file: origin, line: error.line, key: "", message: error.message)
         }
         var o = try JSONObjectReader(root, file: origin, path: "")
-        try o.requireKnown(["name", "kind", "format", "match", "csv", "date_format", "record", "xsd", "fields", "trailer", "comment"])
+        try o.requireKnown([
+            "name", "kind", "format", "match", "csv", "date_format", "record", "xsd", "fields", "trailer", "comment",
+        ])
         _ = try o.string("comment")
         let name = try o.requiredString("name")
         let kindText = try o.requiredString("kind")
         guard let kind = RecordKind(rawValue: kindText) else {
-            throw o.error("kind", "must be one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(kindText)\"")
+            throw o.error(
+                "kind",
+                "must be one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(kindText)\"")
         }
         let formatText = try o.requiredString("format")
         guard let format = Profile.Format(rawValue: formatText) else {
@@ -37,7 +43,9 @@ public enum ProfileLoader {
         }
         if format == .xml {
             guard let r = try o.string("record"), r.hasPrefix("/"), r.count > 1 else {
-                throw o.error("record", "an xml profile needs the absolute path of its repeating element, such as \"/Drop/Debitur\"")
+                throw o.error(
+                    "record",
+                    "an xml profile needs the absolute path of its repeating element, such as \"/Drop/Debitur\"")
             }
             p.record = r
             p.xsd = try o.string("xsd")
@@ -50,7 +58,10 @@ public enum ProfileLoader {
         let specs = kind.fields
         for key in f.keys {
             guard let spec = specs.first(where: { $0.name == key }) else {
-                throw f.error(key, "is not a field of kind \(kind.rawValue); the fields are \(specs.map(\.name).joined(separator: ", "))")
+                throw f.error(
+                    key,
+                    "is not a field of kind \(kind.rawValue); the fields are \(specs.map(\.name).joined(separator: ", "))"
+                )
             }
             guard var r = try f.object(key) else { continue }
             p.fields[key] = try fieldRule(&r, spec: spec, profile: p)
@@ -72,7 +83,9 @@ public enum ProfileLoader {
 
     static func singleByte(_ o: JSONObjectReader, _ key: String, _ s: String) throws(ConfigError) -> UInt8 {
         let u = Array(s.utf8)
-        guard u.count == 1, u[0] != 10, u[0] != 13 else { throw o.error(key, "must be a single ASCII character, found \"\(s)\"") }
+        guard u.count == 1, u[0] != 10, u[0] != 13 else {
+            throw o.error(key, "must be a single ASCII character, found \"\(s)\"")
+        }
         return u[0]
     }
 
@@ -101,33 +114,47 @@ public enum ProfileLoader {
         return opts
     }
 
-    static func fieldRule(_ r: inout JSONObjectReader, spec: FieldSpec, profile: Profile) throws(ConfigError) -> Profile.FieldRule {
+    static func fieldRule(_ r: inout JSONObjectReader, spec: FieldSpec, profile: Profile) throws(ConfigError)
+        -> Profile.FieldRule
+    {
         var sources: [Profile.Source] = []
         if let n = r.node("column") {
-            guard profile.format == .csv else { throw r.error("column", "is for csv profiles; xml profiles use \"path\"") }
+            guard profile.format == .csv else {
+                throw r.error("column", "is for csv profiles; xml profiles use \"path\"")
+            }
             switch n.value {
             case .string(let s) where !s.isEmpty:
-                guard profile.csv.header else { throw r.error("column", "a file without a header row is mapped by 1-based position numbers") }
+                guard profile.csv.header else {
+                    throw r.error("column", "a file without a header row is mapped by 1-based position numbers")
+                }
                 sources.append(.column(s))
             case .number(let s):
-                guard let k = Int(s), k >= 1 else { throw r.error("column", "a position is a whole number from 1, found \(s)") }
+                guard let k = Int(s), k >= 1 else {
+                    throw r.error("column", "a position is a whole number from 1, found \(s)")
+                }
                 sources.append(.position(k))
             default: throw r.error("column", "must be a header name or a 1-based position")
             }
         }
         if let path = try r.string("path") {
-            guard profile.format == .xml else { throw r.error("path", "is for xml profiles; csv profiles use \"column\"") }
+            guard profile.format == .xml else {
+                throw r.error("path", "is for xml profiles; csv profiles use \"column\"")
+            }
             guard !path.isEmpty, !path.hasPrefix("/"), !path.hasSuffix("/") else {
                 throw r.error("path", "must be relative to the record element, such as \"Nasabah/NIK\" or \"@no\"")
             }
-            if let at = path.firstIndex(of: "@"), path[path.index(after: at)...].contains("/") || (at != path.startIndex && path[path.index(before: at)] != "/") {
+            if let at = path.firstIndex(of: "@"),
+                path[path.index(after: at)...].contains("/")
+                    || (at != path.startIndex && path[path.index(before: at)] != "/")
+            {
                 throw r.error("path", "an attribute comes last, as in \"Nasabah/@id\"")
             }
             sources.append(.path(path))
         }
         if let v = try r.string("value") { sources.append(.value(v)) }
         guard sources.count == 1 else {
-            throw r.error("", sources.isEmpty ? "needs one of column, path or value" : "takes only one of column, path or value")
+            throw r.error(
+                "", sources.isEmpty ? "needs one of column, path or value" : "takes only one of column, path or value")
         }
         var rule = Profile.FieldRule(source: sources[0], map: nil, dateFormat: nil)
         if var m = try r.object("map") {
@@ -140,7 +167,9 @@ public enum ProfileLoader {
             rule.map = map
         }
         if let df = try r.string("date_format") {
-            guard spec.type == .date else { throw r.error("date_format", "is only for date fields; \(spec.name) is not a date") }
+            guard spec.type == .date else {
+                throw r.error("date_format", "is only for date fields; \(spec.name) is not a date")
+            }
             guard let d = DatePattern(df) else { throw r.error("date_format", badDate(df)) }
             rule.dateFormat = d
         }
@@ -152,13 +181,18 @@ public enum ProfileLoader {
         let amountFields = Set(profile.kind.fields.filter { $0.type == .amount }.map(\.name))
         func checkSumField(_ s: inout JSONObjectReader, _ k: String) throws(ConfigError) {
             guard amountFields.contains(k) else {
-                throw s.error(k, "is not an amount field of kind \(profile.kind.rawValue); sums are of \(amountFields.sorted().joined(separator: ", "))")
+                throw s.error(
+                    k,
+                    "is not an amount field of kind \(profile.kind.rawValue); sums are of \(amountFields.sorted().joined(separator: ", "))"
+                )
             }
         }
         switch profile.format {
         case .csv:
             let prefix = try t.requiredString("prefix")
-            guard let count = try t.integer("count_field", min: 1) else { throw t.error("count_field", "is required (the field number of the row count; the prefix is field 0)") }
+            guard let count = try t.integer("count_field", min: 1) else {
+                throw t.error("count_field", "is required (the field number of the row count; the prefix is field 0)")
+            }
             var sums: [Profile.TrailerSum<Int>] = []
             if var s = try t.object("sums") {
                 for k in s.keys {

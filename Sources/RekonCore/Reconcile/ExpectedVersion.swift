@@ -23,7 +23,8 @@ public struct Cause: Sendable, Equatable {
     public var text: String {
         switch kind {
         case .expiry: return "expiry \(date.iso)"
-        default: return type.isEmpty ? "\(kind.rawValue) \(ref) \(date.iso)" : "\(kind.rawValue) \(ref) \(type) \(date.iso)"
+        default:
+            return type.isEmpty ? "\(kind.rawValue) \(ref) \(date.iso)" : "\(kind.rawValue) \(ref) \(type) \(date.iso)"
         }
     }
 }
@@ -78,15 +79,18 @@ public struct Replay: Sendable {
         (.policy_ref, .policy_ref), (.bank_code, .bank_code), (.product_code, .product_code),
         (.coverage_type, .coverage_type), (.debtor_nik, .debtor_nik), (.debtor_name, .debtor_name),
         (.debtor_birth_date, .debtor_birth_date), (.debtor_gender, .debtor_gender), (.loan_no, .loan_no),
-        (.sum_insured, .sum_insured), (.start_date, .start_date), (.end_date, .end_date), (.tenor_months, .tenor_months),
+        (.sum_insured, .sum_insured), (.start_date, .start_date), (.end_date, .end_date),
+        (.tenor_months, .tenor_months),
     ]
 
     /// Version 1 from the new-business row; a version still ACTIVE past its end date is EXPIRED.
     public func versions(of p: Record) -> [ExpectedVersion] {
         let tenor = p.int(P.tenor_months)!
-        let rate = pricing.rate(product: p.text(P.product_code)!, tenorMonths: tenor, fallback: p.rate(P.premium_rate_permille)!)
+        let rate = pricing.rate(
+            product: p.text(P.product_code)!, tenorMonths: tenor, fallback: p.rate(P.premium_rate_permille)!)
         let si = p.int(P.sum_insured)!
-        let start = p.day(P.start_date)!, end = p.day(P.end_date)!
+        let start = p.day(P.start_date)!
+        let end = p.day(P.end_date)!
         var c = FieldValues(kind: .ledgerCertificate)
         for (from, to) in Replay.copied { p.values.withBytes(from.rawValue) { c.setBytes(to.rawValue, $0) } }
         let premium = Money.premium(sumInsured: si, rate: rate)
@@ -95,8 +99,11 @@ public struct Replay: Sendable {
         c.setBytes(L.status.rawValue, expired ? Replay.expiredBytes : Replay.activeBytes)
         c.setBytes(L.refund_amount.rawValue, Replay.zero)
         let cause = Cause(.newBusiness, ref: p.text(P.policy_ref)!, date: start)
-        return [ExpectedVersion(version: 1, certificate: c, rate: rate, cause: cause,
-                                statusCause: expired ? Cause(.expiry, ref: "", date: end) : cause)]
+        return [
+            ExpectedVersion(
+                version: 1, certificate: c, rate: rate, cause: cause,
+                statusCause: expired ? Cause(.expiry, ref: "", date: end) : cause)
+        ]
     }
 
     static let activeBytes = Array("ACTIVE".utf8), expiredBytes = Array("EXPIRED".utf8), zero = Array("0".utf8)

@@ -11,8 +11,10 @@ public struct PolicyReconcileInput: Sendable {
     /// Per input file: which ledger certificate fields its layout carries (fields it lacks are not compared).
     public var carried: [Set<Int>]
 
-    public init(policies: [Record], certificates: [Record], rejectedKeys: Set<PolicyKey>, fileNames: [String],
-                carried: [Set<Int>]) {
+    public init(
+        policies: [Record], certificates: [Record], rejectedKeys: Set<PolicyKey>, fileNames: [String],
+        carried: [Set<Int>]
+    ) {
         self.policies = policies
         self.certificates = certificates
         self.rejectedKeys = rejectedKeys
@@ -82,7 +84,8 @@ public struct PolicyReconciler: Sendable {
         }
 
         static func same(_ a: Record, _ af: [Int], _ b: Record, _ bf: [Int]) -> Bool {
-            for k in af.indices where !a.values.withBytes(af[k], { x in b.values.withBytes(bf[k]) { y in Bytes.equal(x, y) } }) {
+            for k in af.indices
+            where !a.values.withBytes(af[k], { x in b.values.withBytes(bf[k]) { y in Bytes.equal(x, y) } }) {
                 return false
             }
             return true
@@ -134,7 +137,9 @@ public struct PolicyReconciler: Sendable {
 
         /// The certificates of a key (given by a row and its key fields) ordered by start_date then
         /// certificate_no, duplicates split off.
-        mutating func versions(of row: Record, _ keyFields: [Int]) -> (versions: [Int], duplicates: [(Int, version: Int)]) {
+        mutating func versions(of row: Record, _ keyFields: [Int]) -> (
+            versions: [Int], duplicates: [(Int, version: Int)]
+        ) {
             let certs = input.certificates
             let hash = KeyIndex.hash(row, keyFields)
             var list: [Int] = []
@@ -146,7 +151,8 @@ public struct PolicyReconciler: Sendable {
                 return (list, [])
             }
             list.sort { a, b in
-                let sa = certs[a].day(L.start_date), sb = certs[b].day(L.start_date)
+                let sa = certs[a].day(L.start_date)
+                let sb = certs[b].day(L.start_date)
                 if sa != sb { return (sa?.number ?? Int32.min) < (sb?.number ?? Int32.min) }
                 return certs[a].text(L.certificate_no)! < certs[b].text(L.certificate_no)!
             }
@@ -168,8 +174,10 @@ public struct PolicyReconciler: Sendable {
             return result.breaks.count - 1
         }
 
-        mutating func correct(_ action: CorrectionAction, cert: String, ref: String, field: String = "",
-                              old: String = "", new: String = "", breakIndex: Int) {
+        mutating func correct(
+            _ action: CorrectionAction, cert: String, ref: String, field: String = "",
+            old: String = "", new: String = "", breakIndex: Int
+        ) {
             var c = Correction(action: action, certificateNo: cert, policyRef: ref, breakIndex: breakIndex)
             c.field = field
             c.oldValue = old
@@ -210,7 +218,9 @@ public struct PolicyReconciler: Sendable {
                 byLoan.chain(hash) { j in
                     let q = policies[j]
                     guard KeyIndex.same(p, loanKey, q, loanKey) else { return }
-                    if q.day(P.start_date)! < p.day(P.end_date)! && p.day(P.start_date)! < q.day(P.end_date)! { earlier = j }
+                    if q.day(P.start_date)! < p.day(P.end_date)! && p.day(P.start_date)! < q.day(P.end_date)! {
+                        earlier = j
+                    }
                 }
                 if earlier >= 0 {
                     let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
@@ -276,7 +286,8 @@ public struct PolicyReconciler: Sendable {
             b.money = .premium
             b.cause = Cause(.newBusiness, ref: key.ref, date: p.day(P.start_date)!).text
             b.source = source(p.source)
-            b.detail = sameRef
+            b.detail =
+                sameRef
                 ? "policy_ref \(key.ref) was sent again; the row at \(source(first.source)) counts"
                 : "loan \(p.text(P.loan_no)!) of the same debtor is already insured by \(first.text(P.policy_ref)!) (\(source(first.source))) with overlapping cover"
             let bi = add(b)
@@ -285,7 +296,8 @@ public struct PolicyReconciler: Sendable {
             let (versions, dups) = versions(of: p, policyKey)
             for c in versions + dups.map(\.0) {
                 voided[c] = true
-                correct(.VOID_DUPLICATE, cert: input.certificates[c].text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
+                correct(
+                    .VOID_DUPLICATE, cert: input.certificates[c].text(L.certificate_no)!, ref: key.ref, breakIndex: bi)
             }
             // The bank must withdraw the duplicate row: the break stays REVIEW whatever the ledger voids.
             correct(.REVIEW, cert: "", ref: key.ref, field: "loan_no", breakIndex: bi)
@@ -325,7 +337,8 @@ public struct PolicyReconciler: Sendable {
             b.money = .premium
             b.cause = e.cause.text
             b.source = source(p.source)
-            b.detail = "the bank's premium \(stated) differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)"
+            b.detail =
+                "the bank's premium \(stated) differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)"
             _ = add(b)
         }
 
@@ -339,7 +352,8 @@ public struct PolicyReconciler: Sendable {
             b.amountIDR = cert.int(L.premium_amount) ?? 0
             b.money = .premium
             b.source = source(cert.source)
-            b.detail = "a second certificate for \(key.ref) starting \(cert.day(L.start_date)?.iso ?? "(no start_date)")"
+            b.detail =
+                "a second certificate for \(key.ref) starting \(cert.day(L.start_date)?.iso ?? "(no start_date)")"
             let bi = add(b)
             voided[c] = true
             correct(.VOID_DUPLICATE, cert: b.certificateNo, ref: key.ref, breakIndex: bi)
@@ -372,7 +386,8 @@ public struct PolicyReconciler: Sendable {
             b.amountIDR = cert.int(L.premium_amount) ?? 0
             b.money = .premium
             b.source = source(cert.source)
-            b.detail = version == 1
+            b.detail =
+                version == 1
                 ? "the bank sent no policy \(key.ref) for this certificate"
                 : "the bank's events give no version \(version) of \(key.ref)"
             _ = add(b)
@@ -391,12 +406,15 @@ public struct PolicyReconciler: Sendable {
         }
 
         /// Fields compared as exact canonical text.
-        static let exactFields: [L] = [.debtor_nik, .debtor_birth_date, .debtor_gender, .start_date, .end_date, .tenor_months]
+        static let exactFields: [L] = [
+            .debtor_nik, .debtor_birth_date, .debtor_gender, .start_date, .end_date, .tenor_months,
+        ]
 
         /// Compares one expected version with its certificate, field by field, on canonical bytes.
         mutating func compare(_ e: ExpectedVersion, _ c: Int, key: PolicyKey, bankRow p: Record) {
             let cert = input.certificates[c]
-            let want = e.certificate, have = cert.values
+            let want = e.certificate
+            let have = cert.values
             func same(_ f: L) -> Bool {
                 want.withBytes(f.rawValue) { a in have.withBytes(f.rawValue) { b in Bytes.equal(a, b) } }
             }
@@ -404,51 +422,69 @@ public struct PolicyReconciler: Sendable {
                 mismatch(.FIELD_MISMATCH, f, e, c, key: key, bankRow: p)
             }
             if carries(cert, .debtor_name),
-               !want.withBytes(L.debtor_name.rawValue, { a in have.withBytes(L.debtor_name.rawValue) { b in NameNormal.equal(a, b) } }) {
+                !want.withBytes(
+                    L.debtor_name.rawValue,
+                    { a in have.withBytes(L.debtor_name.rawValue) { b in NameNormal.equal(a, b) } })
+            {
                 mismatch(.FIELD_MISMATCH, .debtor_name, e, c, key: key, bankRow: p)
             }
             amount(.sum_insured, .FIELD_MISMATCH, .sum_insured, e, c, key: key, bankRow: p)
             // The ledger's premium: against its own sum insured when that agrees (PREMIUM_MISCALCULATED),
             // else against the expected premium (FIELD_MISMATCH).
-            let sameSI = cert.int(L.sum_insured).map { ($0 - e.sumInsured).magnitude <= tolerance[L.sum_insured.rawValue] } ?? false
+            let sameSI =
+                cert.int(L.sum_insured).map { ($0 - e.sumInsured).magnitude <= tolerance[L.sum_insured.rawValue] }
+                ?? false
             if sameSI || !carries(cert, .sum_insured) {
-                amount(.premium_amount, .PREMIUM_MISCALCULATED, .premium, e, c, key: key, bankRow: p, field: "ledger.premium_amount",
-                       detail: "the ledger's premium differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)")
+                amount(
+                    .premium_amount, .PREMIUM_MISCALCULATED, .premium, e, c, key: key, bankRow: p,
+                    field: "ledger.premium_amount",
+                    detail:
+                        "the ledger's premium differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)")
             } else {
                 amount(.premium_amount, .FIELD_MISMATCH, .premium, e, c, key: key, bankRow: p)
             }
             if carries(cert, .status) && !same(.status) {
-                mismatch(.STATUS_MISMATCH, .status, e, c, key: key, bankRow: p, cause: e.statusCause,
-                         detail: "the bank's events make the certificate \(e.status)")
+                mismatch(
+                    .STATUS_MISMATCH, .status, e, c, key: key, bankRow: p, cause: e.statusCause,
+                    detail: "the bank's events make the certificate \(e.status)")
             }
-            amount(.refund_amount, .REFUND_MISMATCH, .refund, e, c, key: key, bankRow: p,
-                   detail: "the refund differs from the computed one")
+            amount(
+                .refund_amount, .REFUND_MISMATCH, .refund, e, c, key: key, bankRow: p,
+                detail: "the refund differs from the computed one")
             // The corrected export is in the standard layout: what the ledger's own layout does not carry
             // is filled from the expected version, so a rerun against it compares complete rows.
             if !carried[Int(cert.source.file)].allSatisfy({ $0 }) {
                 for f in L.allCases where !carries(cert, f) && !want.isAbsent(f.rawValue) {
-                    want.withBytes(f.rawValue) { corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0) }
+                    want.withBytes(f.rawValue) {
+                        corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0)
+                    }
                 }
             }
         }
 
-        mutating func amount(_ f: L, _ category: BreakCategory, _ money: MoneyKind, _ e: ExpectedVersion, _ c: Int,
-                             key: PolicyKey, bankRow p: Record, field: String? = nil, detail: String = "") {
+        mutating func amount(
+            _ f: L, _ category: BreakCategory, _ money: MoneyKind, _ e: ExpectedVersion, _ c: Int,
+            key: PolicyKey, bankRow p: Record, field: String? = nil, detail: String = ""
+        ) {
             let cert = input.certificates[c]
             guard carries(cert, f) else { return }
             let expected = e.certificate.int(f.rawValue) ?? 0
             let have = cert.int(f) ?? (f == .refund_amount ? 0 : nil)
             if let have, (expected - have).magnitude <= tolerance[f.rawValue] { return }
-            mismatch(category, f, e, c, key: key, bankRow: p, diff: expected - (have ?? 0), money: money, field: field,
-                     detail: detail)
+            mismatch(
+                category, f, e, c, key: key, bankRow: p, diff: expected - (have ?? 0), money: money, field: field,
+                detail: detail)
         }
 
-        mutating func mismatch(_ category: BreakCategory, _ f: L, _ e: ExpectedVersion, _ c: Int, key: PolicyKey,
-                               bankRow p: Record, diff: Int64? = nil, money: MoneyKind = .none, cause: Cause? = nil,
-                               field: String? = nil, detail: String = "") {
+        mutating func mismatch(
+            _ category: BreakCategory, _ f: L, _ e: ExpectedVersion, _ c: Int, key: PolicyKey,
+            bankRow p: Record, diff: Int64? = nil, money: MoneyKind = .none, cause: Cause? = nil,
+            field: String? = nil, detail: String = ""
+        ) {
             let cert = input.certificates[c]
             let certNo = cert.text(L.certificate_no)!
-            let bank = e.certificate.text(f.rawValue) ?? "", ledger = cert.text(f) ?? ""
+            let bank = e.certificate.text(f.rawValue) ?? ""
+            let ledger = cert.text(f) ?? ""
             var b = Break(category: category, bankCode: key.bank, policyRef: key.ref)
             b.certificateNo = certNo
             b.version = e.version
@@ -464,7 +500,9 @@ public struct PolicyReconciler: Sendable {
             b.source = source(p.source)
             b.detail = detail.isEmpty ? "\(f.name) differs between the bank and certificate \(certNo)" : detail
             let bi = add(b)
-            e.certificate.withBytes(f.rawValue) { corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0) }
+            e.certificate.withBytes(f.rawValue) {
+                corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0)
+            }
             correct(.UPDATE_FIELD, cert: certNo, ref: key.ref, field: f.name, old: ledger, new: bank, breakIndex: bi)
         }
 
@@ -505,7 +543,10 @@ public enum NameNormal {
                 pendingSpace = !out.isEmpty
                 continue
             }
-            if pendingSpace { out.append(32); pendingSpace = false }
+            if pendingSpace {
+                out.append(32)
+                pendingSpace = false
+            }
             if c >= 0x80 { ascii = false }
             out.append(c >= 97 && c <= 122 ? c - 32 : c)
         }
@@ -517,29 +558,42 @@ public enum NameNormal {
     public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         if Bytes.equal(a, b) { return true }
         var ascii = true
-        for c in a where c >= 0x80 { ascii = false; break }
-        if ascii { for c in b where c >= 0x80 { ascii = false; break } }
+        for c in a where c >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            for c in b where c >= 0x80 {
+                ascii = false
+                break
+            }
+        }
         if !ascii { return form(String(decoding: a, as: UTF8.self)) == form(String(decoding: b, as: UTF8.self)) }
         @inline(__always) func blank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
         @inline(__always) func up(_ c: UInt8) -> UInt8 { c >= 97 && c <= 122 ? c - 32 : c }
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && blank(a[i]) { i += 1 }
         while j < b.count && blank(b[j]) { j += 1 }
         while true {
-            let endA = i == a.count, endB = j == b.count
+            let endA = i == a.count
+            let endB = j == b.count
             if endA || endB { return endA && endB }
-            let ca = a[i], cb = b[j]
+            let ca = a[i]
+            let cb = b[j]
             if blank(ca) || blank(cb) {
                 guard blank(ca) && blank(cb) else {
                     // A run of blanks at the very end counts as nothing.
-                    var k = i, l = j
+                    var k = i
+                    var l = j
                     while k < a.count && blank(a[k]) { k += 1 }
                     while l < b.count && blank(b[l]) { l += 1 }
                     return k == a.count && l == b.count
                 }
                 while i < a.count && blank(a[i]) { i += 1 }
                 while j < b.count && blank(b[j]) { j += 1 }
-                let endA2 = i == a.count, endB2 = j == b.count
+                let endA2 = i == a.count
+                let endB2 = j == b.count
                 if endA2 || endB2 { return endA2 && endB2 }
                 continue
             }

@@ -79,12 +79,17 @@ public struct FieldValues: Equatable, Sendable {
         let start = storage.count - header
         let o = 4 * i
         guard p.count > 0, start + p.count <= FieldValues.maxTextBytes else {
-            storage[o] = 0; storage[o + 1] = 0; storage[o + 2] = 0; storage[o + 3] = 0
+            storage[o] = 0
+            storage[o + 1] = 0
+            storage[o + 2] = 0
+            storage[o + 3] = 0
             return
         }
         storage.append(contentsOf: p)
-        storage[o] = UInt8(start & 0xFF); storage[o + 1] = UInt8(start >> 8)
-        storage[o + 2] = UInt8(p.count & 0xFF); storage[o + 3] = UInt8(p.count >> 8)
+        storage[o] = UInt8(start & 0xFF)
+        storage[o + 1] = UInt8(start >> 8)
+        storage[o + 2] = UInt8(p.count & 0xFF)
+        storage[o + 3] = UInt8(p.count >> 8)
     }
 
     /// Sets field `i` to what `write` appends (nothing makes it absent).
@@ -96,11 +101,16 @@ public struct FieldValues: Equatable, Sendable {
         let o = 4 * i
         if n == 0 || rel + n > FieldValues.maxTextBytes {
             storage.removeSubrange(start...)
-            storage[o] = 0; storage[o + 1] = 0; storage[o + 2] = 0; storage[o + 3] = 0
+            storage[o] = 0
+            storage[o + 1] = 0
+            storage[o + 2] = 0
+            storage[o + 3] = 0
             return
         }
-        storage[o] = UInt8(rel & 0xFF); storage[o + 1] = UInt8(rel >> 8)
-        storage[o + 2] = UInt8(n & 0xFF); storage[o + 3] = UInt8(n >> 8)
+        storage[o] = UInt8(rel & 0xFF)
+        storage[o + 1] = UInt8(rel >> 8)
+        storage[o + 2] = UInt8(n & 0xFF)
+        storage[o + 3] = UInt8(n >> 8)
     }
 
     public mutating func setBytes(_ i: Int, _ b: [UInt8]) { b.withUnsafeBytes { setBytes(i, $0) } }
@@ -119,9 +129,17 @@ public struct FieldValues: Equatable, Sendable {
     @inlinable public func int(_ i: Int) -> Int64? {
         withBytes(i) { p -> Int64? in
             if p.count == 0 { return nil }
-            var neg = false, k = 0, v: Int64 = 0
-            if p[0] == 45 { neg = true; k = 1 }
-            while k < p.count { v = v &* 10 &+ Int64(p[k] &- 48); k += 1 }
+            var neg = false
+            var k = 0
+            var v: Int64 = 0
+            if p[0] == 45 {
+                neg = true
+                k = 1
+            }
+            while k < p.count {
+                v = v &* 10 &+ Int64(p[k] &- 48)
+                k += 1
+            }
             return neg ? -v : v
         }
     }
@@ -198,7 +216,11 @@ public enum Bytes {
     @inlinable static func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
         var i = 0
         while i + 8 <= n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            {
+                return false
+            }
             i += 8
         }
         while i < n {

@@ -62,7 +62,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Whole years from `birth` to this date (age in completed years).
     @inlinable public func years(since birth: Day) -> Int {
-        let a = civil, b = birth.civil
+        let a = civil
+        let b = birth.civil
         var age = a.year - b.year
         if a.month < b.month || (a.month == b.month && a.day < b.day) { age -= 1 }
         return age
@@ -71,12 +72,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Appends `YYYY-MM-DD`.
     @inlinable public func appendISO(to out: inout [UInt8]) {
         let (y, m, d) = civil
-        out.append(UInt8(48 + y / 1000 % 10)); out.append(UInt8(48 + y / 100 % 10))
-        out.append(UInt8(48 + y / 10 % 10)); out.append(UInt8(48 + y % 10))
+        out.append(UInt8(48 + y / 1000 % 10))
+        out.append(UInt8(48 + y / 100 % 10))
+        out.append(UInt8(48 + y / 10 % 10))
+        out.append(UInt8(48 + y % 10))
         out.append(45)
-        out.append(UInt8(48 + m / 10)); out.append(UInt8(48 + m % 10))
+        out.append(UInt8(48 + m / 10))
+        out.append(UInt8(48 + m % 10))
         out.append(45)
-        out.append(UInt8(48 + d / 10)); out.append(UInt8(48 + d % 10))
+        out.append(UInt8(48 + d / 10))
+        out.append(UInt8(48 + d % 10))
     }
 
     public var iso: String {
@@ -114,18 +119,31 @@ public struct DatePattern: Hashable, Sendable {
         let b = Array(text.utf8)
         self.text = text
         length = b.count
-        var y = -1, m = -1, d = -1
+        var y = -1
+        var m = -1
+        var d = -1
         var lits: [(Int, UInt8)] = []
         var i = 0
         while i < b.count {
             switch b[i] {
-            case UInt8(ascii: "y"): y = i; i += 4
-            case UInt8(ascii: "M"): m = i; i += 2
-            case UInt8(ascii: "d"): d = i; i += 2
-            default: lits.append((i, b[i])); i += 1
+            case UInt8(ascii: "y"):
+                y = i
+                i += 4
+            case UInt8(ascii: "M"):
+                m = i
+                i += 2
+            case UInt8(ascii: "d"):
+                d = i
+                i += 2
+            default:
+                lits.append((i, b[i]))
+                i += 1
             }
         }
-        year = y; month = m; day = d; literals = lits
+        year = y
+        month = m
+        day = d
+        literals = lits
     }
 
     @inline(__always) static func digits(_ p: UnsafeRawBufferPointer, _ at: Int, _ n: Int) -> Int? {

@@ -44,7 +44,11 @@ public enum FixedPoint {
         if frac == 0 { return }
         var digits = [UInt8](repeating: 48, count: scale)
         var i = scale - 1
-        while i >= 0 { digits[i] = UInt8(48 + frac % 10); frac /= 10; i -= 1 }
+        while i >= 0 {
+            digits[i] = UInt8(48 + frac % 10)
+            frac /= 10
+            i -= 1
+        }
         while digits.last == 48 { digits.removeLast() }
         out.append(46)
         out.append(contentsOf: digits)
@@ -54,16 +58,29 @@ public enum FixedPoint {
 /// Integer to decimal ASCII without allocating a String.
 public enum Digits {
     @inlinable public static func append(_ v: UInt64, to out: inout [UInt8]) {
-        if v < 10 { out.append(UInt8(48 + v)); return }
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if v < 10 {
+            out.append(UInt8(48 + v))
+            return
+        }
+        var tmp:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         var x = v
         withUnsafeMutableBytes(of: &tmp) { buf in
-            while x > 0 { buf[n] = UInt8(48 + x % 10); x /= 10; n += 1 }
+            while x > 0 {
+                buf[n] = UInt8(48 + x % 10)
+                x /= 10
+                n += 1
+            }
             var i = n - 1
-            while i >= 0 { out.append(buf[i]); i -= 1 }
+            while i >= 0 {
+                out.append(buf[i])
+                i -= 1
+            }
         }
     }
 

@@ -13,7 +13,9 @@ public struct NumberFormat: Hashable, Sendable {
     /// Splits a number into sign, integer digits value and fraction digits (at most `maxScale`),
     /// enforcing thousands grouping in threes. nil when the bytes are not a number in this format.
     @inline(__always)
-    func parse(_ p: UnsafeRawBufferPointer, maxScale: Int) -> (negative: Bool, integer: Int64, fraction: Int64, scale: Int)? {
+    func parse(_ p: UnsafeRawBufferPointer, maxScale: Int) -> (
+        negative: Bool, integer: Int64, fraction: Int64, scale: Int
+    )? {
         var i = 0
         let n = p.count
         var negative = false
@@ -33,7 +35,10 @@ public struct NumberFormat: Hashable, Sendable {
                 if o1 || o2 { return nil }
                 integer = s
                 digits += 1
-                if group >= 0 { group += 1; if group > 3 { return nil } }
+                if group >= 0 {
+                    group += 1
+                    if group > 3 { return nil }
+                }
             } else if let t = thousands, c == t {
                 if digits == 0 || (group >= 0 && group != 3) || (group < 0 && digits > 3) { return nil }
                 group = 0

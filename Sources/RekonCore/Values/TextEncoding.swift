@@ -14,7 +14,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// Decodes bytes to a String; nil when a byte sequence has no character in this encoding.
     public func decode(_ p: UnsafeRawBufferPointer) -> String? {
         var ascii = true
-        for b in p where b >= 0x80 { ascii = false; break }
+        for b in p where b >= 0x80 {
+            ascii = false
+            break
+        }
         if ascii { return String(decoding: p, as: UTF8.self) }
         switch self {
         case .utf8:

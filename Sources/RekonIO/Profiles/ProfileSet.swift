@@ -18,7 +18,9 @@ public struct ProfileSet: Sendable {
         var seen: [String: String] = [:]
         for p in custom + standard {
             if let other = seen[p.name] {
-                throw RekonError(.usage, "the profile name \"\(p.name)\" is used by \(other) too", file: p.origin, field: "name", reason: "profile")
+                throw RekonError(
+                    .usage, "the profile name \"\(p.name)\" is used by \(other) too", file: p.origin, field: "name",
+                    reason: "profile")
             }
             seen[p.name] = p.origin
         }
@@ -53,17 +55,21 @@ public struct ProfileSet: Sendable {
         var found = custom.filter { $0.matches(fileName: fileName) }
         if found.isEmpty { found = standard.filter { $0.matches(fileName: fileName) } }
         if found.isEmpty {
-            throw RekonError(.usage,
+            throw RekonError(
+                .usage,
                 "no profile matches this file name and it is not a standard drop (*_NB_*, *_END_*, *_CLM_*, ledger_certificates*, ledger_claims*, *.xml); add a profile with --profiles",
                 file: path, reason: "no_profile")
         }
         if found.count > 1 && found.contains(where: { $0.format == .csv }) {
-            throw RekonError(.usage,
+            throw RekonError(
+                .usage,
                 "several profiles match this file: \(found.map(\.name).joined(separator: ", ")); make their match patterns exclusive",
                 file: path, reason: "ambiguous_profile")
         }
         if found.count > 1 && Set(found.map { $0.xsd ?? "" }).count > 1 {
-            throw RekonError(.usage, "the profiles that read this file name different XSDs: \(found.map(\.name).joined(separator: ", "))",
+            throw RekonError(
+                .usage,
+                "the profiles that read this file name different XSDs: \(found.map(\.name).joined(separator: ", "))",
                 file: path, reason: "ambiguous_profile")
         }
         return found

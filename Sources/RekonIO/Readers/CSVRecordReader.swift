@@ -51,7 +51,8 @@ public final class CSVRecordReader {
     /// Calls `body` for every record and malformed row, in order. Blank lines are skipped; a UTF-8 BOM
     /// at the start is dropped.
     public func forEach(_ body: (CSVReadEvent) throws -> Void) throws {
-        var start = 0, end = 0
+        var start = 0
+        var end = 0
         var atEnd = false
         var line = 1
         var bomChecked = false
@@ -68,7 +69,12 @@ public final class CSVRecordReader {
                 if capacity >= maxRecordBytes {
                     try body(.malformed(line: line, reason: .recordTooLong))
                     line += 1
-                    if let next = lineEnd(from: 0, end: end) { start = next } else { end = 0; skipping = true }
+                    if let next = lineEnd(from: 0, end: end) {
+                        start = next
+                    } else {
+                        end = 0
+                        skipping = true
+                    }
                     continue
                 }
                 grow()
@@ -76,7 +82,12 @@ public final class CSVRecordReader {
             let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
             if n == 0 { atEnd = true } else { end += n }
             if skipping {
-                if let next = lineEnd(from: 0, end: end) { start = next; skipping = false } else { end = 0 }
+                if let next = lineEnd(from: 0, end: end) {
+                    start = next
+                    skipping = false
+                } else {
+                    end = 0
+                }
                 if atEnd { return }
                 continue
             }
@@ -90,7 +101,10 @@ public final class CSVRecordReader {
                 switch scanner.scan(UnsafePointer(buffer), start: start, end: end, atEnd: atEnd, into: &fields) {
                 case .record(let next, let lines):
                     if !fields.isBlankLine {
-                        try body(.record(CSVRecordView(base: UnsafePointer(buffer), fields: fields, line: line, scanner: scanner)))
+                        try body(
+                            .record(
+                                CSVRecordView(base: UnsafePointer(buffer), fields: fields, line: line, scanner: scanner)
+                            ))
                     }
                     line += lines
                     start = next

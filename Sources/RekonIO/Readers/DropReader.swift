@@ -66,7 +66,8 @@ public struct DropReader: Sendable {
         let name = PathName.base(path)
         var result = FileReadResult(path: path, name: name)
         do {
-            let bytes = try DropBytes.open(path: path, maxInflatedBytes: limits.maxInflatedBytes, maxRatio: limits.maxInflateRatio)
+            let bytes = try DropBytes.open(
+                path: path, maxInflatedBytes: limits.maxInflatedBytes, maxRatio: limits.maxInflateRatio)
             result.isGzip = bytes.isGzip
             var sinks: [RowSink]
             if profiles[0].format == .csv {
@@ -101,8 +102,9 @@ public struct DropReader: Sendable {
             case .malformed: reason = "xml_malformed"
             case .io: reason = "unreadable"
             }
-            throw RekonError(.input, LogText.withoutValues(e.message), file: name, line: e.line,
-                             column: e.column > 0 ? e.column : nil, reason: reason)
+            throw RekonError(
+                .input, LogText.withoutValues(e.message), file: name, line: e.line,
+                column: e.column > 0 ? e.column : nil, reason: reason)
         }
         return result
     }
@@ -114,12 +116,14 @@ public struct DropReader: Sendable {
 
     private func check(_ c: ControlTotals, file: String, profile: Profile) throws(RekonError) {
         if c.declaredRows != c.countedRows {
-            throw RekonError(.input,
+            throw RekonError(
+                .input,
                 "the trailer declares \(c.declaredRows) \(profile.kind.rawValue) rows but the file holds \(c.countedRows): it is truncated or corrupt",
                 file: file, reason: "trailer_count")
         }
         for s in c.sums where s.declared != s.counted {
-            throw RekonError(.input,
+            throw RekonError(
+                .input,
                 "the trailer's total of \(s.field) is \(s.declared) but the rows add up to \(s.counted): the file is truncated or corrupt",
                 file: file, field: s.field, reason: "trailer_sum")
         }
@@ -148,8 +152,9 @@ public struct DropReader: Sendable {
         }
         let numbers = profile.csv.numbers
         if !profile.csv.header {
-            sink = RowSink(profile: profile, rules: rules, fileIndex: fileIndex,
-                           bindings: try bindings(profile, header: nil, file: name))
+            sink = RowSink(
+                profile: profile, rules: rules, fileIndex: fileIndex,
+                bindings: try bindings(profile, header: nil, file: name))
         }
         try reader.forEach { event in
             switch event {
@@ -160,25 +165,35 @@ public struct DropReader: Sendable {
                 guard let s = sink else {
                     var header: [String] = []
                     for i in 0..<view.count {
-                        let t = view.withField(i, scratch: &scratch) { b in profile.csv.encoding.decode(RowDecoder.trimmed(b)) }
+                        let t = view.withField(i, scratch: &scratch) { b in
+                            profile.csv.encoding.decode(RowDecoder.trimmed(b))
+                        }
                         guard let t else {
-                            throw RekonError(.input, "the header row is not \(profile.csv.encoding.rawValue) text", file: name, line: view.line, reason: "undecodable")
+                            throw RekonError(
+                                .input, "the header row is not \(profile.csv.encoding.rawValue) text", file: name,
+                                line: view.line, reason: "undecodable")
                         }
                         header.append(t)
                     }
                     expectedFields = header.count
-                    sink = RowSink(profile: profile, rules: rules, fileIndex: fileIndex,
-                                   bindings: try bindings(profile, header: header, file: name, line: view.line))
+                    sink = RowSink(
+                        profile: profile, rules: rules, fileIndex: fileIndex,
+                        bindings: try bindings(profile, header: header, file: name, line: view.line))
                     return
                 }
                 if let prefix = trailerPrefix, view.count > 0,
-                   view.withField(0, scratch: &scratch, { RowDecoder.trimmed($0).elementsEqual(prefix) }) {
+                    view.withField(0, scratch: &scratch, { RowDecoder.trimmed($0).elementsEqual(prefix) })
+                {
                     if trailerSeen { throw afterTrailer(name, view.line) }
                     trailerSeen = true
                     func number(_ k: Int, _ what: String) throws(RekonError) -> Int64 {
                         guard k < view.count,
-                              let v = view.withField(k, scratch: &scratch, { numbers.parseAmount(RowDecoder.trimmed($0)) }) else {
-                            throw RekonError(.input, "trailer field \(k) (\(what)) is not a number", file: name, line: view.line, reason: "trailer_unreadable")
+                            let v = view.withField(
+                                k, scratch: &scratch, { numbers.parseAmount(RowDecoder.trimmed($0)) })
+                        else {
+                            throw RekonError(
+                                .input, "trailer field \(k) (\(what)) is not a number", file: name, line: view.line,
+                                reason: "trailer_unreadable")
                         }
                         return v
                     }
@@ -191,9 +206,13 @@ public struct DropReader: Sendable {
                 if expectedFields >= 0 && view.count != expectedFields {
                     var ref: String?
                     if case .slot(let k) = s.bindings[0], k < view.count {
-                        ref = view.withField(k, scratch: &scratch) { profile.csv.encoding.decode(RowDecoder.trimmed($0)) }
+                        ref = view.withField(k, scratch: &scratch) {
+                            profile.csv.encoding.decode(RowDecoder.trimmed($0))
+                        }
                     }
-                    s.malformed(line: view.line, message: "expected \(expectedFields) fields as in the header, found \(view.count)", ref: ref)
+                    s.malformed(
+                        line: view.line,
+                        message: "expected \(expectedFields) fields as in the header, found \(view.count)", ref: ref)
                     return
                 }
                 s.accept(line: view.line) { slot, body in
@@ -209,14 +228,17 @@ public struct DropReader: Sendable {
             // An empty file: no header, no rows.
             let empty = RowSink(profile: profile, rules: rules, fileIndex: fileIndex, bindings: [])
             if trailerPrefix != nil {
-                throw RekonError(.input, "the file is empty but its profile expects a trailer row: it is truncated", file: name, line: 1, reason: "trailer_missing")
+                throw RekonError(
+                    .input, "the file is empty but its profile expects a trailer row: it is truncated", file: name,
+                    line: 1, reason: "trailer_missing")
             }
             empty.bindings = []
             return empty
         }
         if trailerPrefix != nil {
             guard trailerSeen else {
-                throw RekonError(.input, "the trailer row is missing: the file is truncated", file: name, reason: "trailer_missing")
+                throw RekonError(
+                    .input, "the trailer row is missing: the file is truncated", file: name, reason: "trailer_missing")
             }
             s.part.control = s.control(declaredRows: declaredRows, declaredSums: declaredSums)
         }
@@ -224,14 +246,20 @@ public struct DropReader: Sendable {
     }
 
     private func afterTrailer(_ name: String, _ line: Int) -> RekonError {
-        RekonError(.input, "a row follows the trailer row: the file is corrupt", file: name, line: line, reason: "trailer_position")
+        RekonError(
+            .input, "a row follows the trailer row: the file is corrupt", file: name, line: line,
+            reason: "trailer_position")
     }
 
     /// Resolves each canonical field of a CSV profile to a column of this file.
-    private func bindings(_ p: Profile, header: [String]?, file: String, line: Int = 1) throws(RekonError) -> [Binding] {
+    private func bindings(_ p: Profile, header: [String]?, file: String, line: Int = 1) throws(RekonError) -> [Binding]
+    {
         var out: [Binding] = []
         for spec in p.kind.fields {
-            guard let rule = p.fields[spec.name] else { out.append(.none); continue }
+            guard let rule = p.fields[spec.name] else {
+                out.append(.none)
+                continue
+            }
             switch rule.source {
             case .value(let v): out.append(.constant(Array(v.utf8)))
             case .position(let k): out.append(.slot(k - 1))
@@ -241,8 +269,9 @@ public struct DropReader: Sendable {
                 } else if p.isStandard && !spec.required {
                     out.append(.none)
                 } else {
-                    throw RekonError(.input, "the header has no column \"\(c)\", which profile \(p.name) maps to \(spec.name)",
-                                     file: file, line: line, field: spec.name, reason: "missing_column")
+                    throw RekonError(
+                        .input, "the header has no column \"\(c)\", which profile \(p.name) maps to \(spec.name)",
+                        file: file, line: line, field: spec.name, reason: "missing_column")
                 }
             case .path: out.append(.none)
             }
@@ -252,7 +281,9 @@ public struct DropReader: Sendable {
 
     // MARK: XML
 
-    private func readXML(_ source: any ByteSource, name: String, fileIndex: Int, profiles: [Profile]) throws -> [RowSink] {
+    private func readXML(_ source: any ByteSource, name: String, fileIndex: Int, profiles: [Profile]) throws
+        -> [RowSink]
+    {
         let schema = try ProfileSet.xsdPath(of: profiles[0]).map { try schemas.schema(at: $0) }
         var routes: [XMLRoute] = []
         var sinks: [RowSink] = []
@@ -262,7 +293,12 @@ public struct DropReader: Sendable {
             for spec in p.kind.fields {
                 switch p.fields[spec.name]?.source {
                 case .path(let path)?:
-                    if let k = paths.firstIndex(of: path) { b.append(.slot(k)) } else { b.append(.slot(paths.count)); paths.append(path) }
+                    if let k = paths.firstIndex(of: path) {
+                        b.append(.slot(k))
+                    } else {
+                        b.append(.slot(paths.count))
+                        paths.append(path)
+                    }
                 case .value(let v)?: b.append(.constant(Array(v.utf8)))
                 default: b.append(.none)
                 }
@@ -299,12 +335,19 @@ public struct DropReader: Sendable {
             guard case .xml(let rec, let count, let sums)? = p.trailer else { continue }
             let route = trailerRoute[rec]!
             guard let slots = trailerSlots[route] else {
-                throw RekonError(.input, "the trailer element \(rec) is missing: the file is truncated", file: name, reason: "trailer_missing")
+                throw RekonError(
+                    .input, "the trailer element \(rec) is missing: the file is truncated", file: name,
+                    reason: "trailer_missing")
             }
             func number(_ path: String) throws(RekonError) -> Int64 {
                 guard let k = routes[route].slots[path], var t = slots[k],
-                      let v = t.withUTF8({ NumberFormat.standard.parseAmount(RowDecoder.trimmed(UnsafeRawBufferPointer($0))) }) else {
-                    throw RekonError(.input, "the trailer's \(path) is missing or not a number", file: name, field: path, reason: "trailer_unreadable")
+                    let v = t.withUTF8({
+                        NumberFormat.standard.parseAmount(RowDecoder.trimmed(UnsafeRawBufferPointer($0)))
+                    })
+                else {
+                    throw RekonError(
+                        .input, "the trailer's \(path) is missing or not a number", file: name, field: path,
+                        reason: "trailer_unreadable")
                 }
                 return v
             }
@@ -316,4 +359,3 @@ public struct DropReader: Sendable {
         return sinks
     }
 }
-

@@ -72,7 +72,8 @@ final class RowSink {
         let ref = values.text(0) ?? ""
         for p in ps { rejects.append(Reject(source: source, kind: kind, ref: ref, problem: p)) }
         if kind == .policy, let bank = values.text(PolicyField.bank_code.rawValue),
-           let r = values.text(PolicyField.policy_ref.rawValue) {
+            let r = values.text(PolicyField.policy_ref.rawValue)
+        {
             rejectedKeys.append(PolicyKey(bank: bank, ref: r))
         }
     }
@@ -82,7 +83,9 @@ final class RowSink {
         part.rows += 1
         values.reset()
         if let ref { values.setText(0, ref) }
-        reject(source: SourceLocation(file: fileIndex, line: line), [RowProblem(.BAD_ROW, field: "", value: "", message: message)])
+        reject(
+            source: SourceLocation(file: fileIndex, line: line),
+            [RowProblem(.BAD_ROW, field: "", value: "", message: message)])
     }
 
     func control(declaredRows: Int64, declaredSums: [Int64]) -> ControlTotals {
@@ -94,4 +97,3 @@ final class RowSink {
         return out
     }
 }
-

@@ -27,7 +27,9 @@ public final class XMLRecordReader {
         reader = try XMLStreamReader(source: source, documentName: documentName, schema: schema)
     }
 
-    public func forEach(routes: [XMLRoute], _ body: (_ route: Int, _ slots: [String?], _ line: Int) throws -> Void) throws {
+    public func forEach(routes: [XMLRoute], _ body: (_ route: Int, _ slots: [String?], _ line: Int) throws -> Void)
+        throws
+    {
         var routeOf: [String: Int] = [:]
         for (i, r) in routes.enumerated() { routeOf[r.recordPath] = i }
         var absolute: [String] = [""]

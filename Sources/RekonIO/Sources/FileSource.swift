@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import RekonCore
 import RekonNative
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A file read with POSIX `read(2)`, as a ByteSource.
 public final class FileSource: ByteSource {
@@ -13,7 +14,8 @@ public final class FileSource: ByteSource {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw RekonError(.input, "cannot open the file: \(String(cString: strerror(errno)))", file: path, reason: "unreadable")
+            throw RekonError(
+                .input, "cannot open the file: \(String(cString: strerror(errno)))", file: path, reason: "unreadable")
         }
         self.fd = fd
     }
@@ -25,7 +27,8 @@ public final class FileSource: ByteSource {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw RekonError(.input, "cannot read the file: \(String(cString: strerror(errno)))", file: path, reason: "unreadable")
+            throw RekonError(
+                .input, "cannot read the file: \(String(cString: strerror(errno)))", file: path, reason: "unreadable")
         }
     }
 }

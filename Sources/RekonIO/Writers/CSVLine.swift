@@ -29,7 +29,10 @@ public struct CSVLine {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
         var needsQuote = false
-        for c in p where c == 44 || c == 34 || c == 10 || c == 13 { needsQuote = true; break }
+        for c in p where c == 44 || c == 34 || c == 10 || c == 13 {
+            needsQuote = true
+            break
+        }
         let formula = mode == .report && p.count > 0 && CSVLine.looksLikeFormula(p)
         if formula { needsQuote = true }
         if !needsQuote {
@@ -71,7 +74,10 @@ public struct CSVLine {
             if p.count == 1 { return true }
             var dot = false
             for c in p[1...] {
-                if c == UInt8(ascii: ".") && !dot { dot = true; continue }
+                if c == UInt8(ascii: ".") && !dot {
+                    dot = true
+                    continue
+                }
                 if c < 48 || c > 57 { return true }
             }
             return false

@@ -8,7 +8,10 @@ struct JSONBuilder {
 
     private mutating func newline() {
         out.append(10)
-        for _ in 0..<depth { out.append(32); out.append(32) }
+        for _ in 0..<depth {
+            out.append(32)
+            out.append(32)
+        }
     }
 
     private mutating func prefix(_ key: String?) {

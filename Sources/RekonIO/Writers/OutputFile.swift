@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import RekonCore
 import RekonNative
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A file being written: buffered, hashed as written, fsynced on close. Every failure is exit 4.
 public final class OutputFile {
@@ -25,7 +26,8 @@ public final class OutputFile {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     static func failure(_ what: String, _ path: String) -> RekonError {
-        RekonError(.output, "\(what) the output file: \(String(cString: strerror(errno)))", file: path, reason: "write_failed")
+        RekonError(
+            .output, "\(what) the output file: \(String(cString: strerror(errno)))", file: path, reason: "write_failed")
     }
 
     public func write(_ bytes: [UInt8]) throws(RekonError) {
@@ -67,7 +69,10 @@ public final class OutputFile {
     public func close() throws(RekonError) -> String {
         try flush()
         if fsync(fd) != 0 { throw OutputFile.failure("cannot sync", path) }
-        if Glibc.close(fd) != 0 { fd = -1; throw OutputFile.failure("cannot close", path) }
+        if Glibc.close(fd) != 0 {
+            fd = -1
+            throw OutputFile.failure("cannot close", path)
+        }
         fd = -1
         return hexString(hasher.finalize())
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import RekonCore
 import RekonNative
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A temporary folder beside `--out` that becomes `--out` in one step once every file is written and
 /// synced. A run that fails before `publish()` removes it and leaves `--out` as it was. While it lives it
@@ -34,15 +35,21 @@ public final class OutputStage: @unchecked Sendable {
                 try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
             }
         } catch {
-            throw RekonError(.output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir, reason: "write_failed")
+            throw RekonError(
+                .output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir,
+                reason: "write_failed")
         }
         let lockPath = folder + "/.\(base).rekon-lock"
         lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockFD >= 0 else {
-            throw RekonError(.output, "cannot create the output folder's lock: \(String(cString: strerror(errno)))", file: lockPath, reason: "write_failed")
+            throw RekonError(
+                .output, "cannot create the output folder's lock: \(String(cString: strerror(errno)))", file: lockPath,
+                reason: "write_failed")
         }
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
-            throw RekonError(.output, "another rekon run is writing this output folder; wait for it or choose another --out", file: f, reason: "locked")
+            throw RekonError(
+                .output, "another rekon run is writing this output folder; wait for it or choose another --out",
+                file: f, reason: "locked")
         }
         // Under the lock, a staging folder of an earlier run that died is debris: remove it.
         let prefix = ".\(base).rekon-tmp-"
@@ -53,7 +60,9 @@ public final class OutputStage: @unchecked Sendable {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: false)
             created = true
         } catch {
-            throw RekonError(.output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir, reason: "write_failed")
+            throw RekonError(
+                .output, "cannot create the output folder beside \(f): \(error.localizedDescription)", file: dir,
+                reason: "write_failed")
         }
     }
 
@@ -64,7 +73,9 @@ public final class OutputStage: @unchecked Sendable {
 
     public func makeFolder(_ name: String) throws(RekonError) {
         if mkdir(directory + "/" + name, 0o755) != 0 && errno != EEXIST {
-            throw RekonError(.output, "cannot create a folder: \(String(cString: strerror(errno)))", file: directory + "/" + name, reason: "write_failed")
+            throw RekonError(
+                .output, "cannot create a folder: \(String(cString: strerror(errno)))", file: directory + "/" + name,
+                reason: "write_failed")
         }
     }
 
@@ -100,13 +111,16 @@ public final class OutputStage: @unchecked Sendable {
                 throw RekonError(.output, "--out names a file, not a folder", file: final, reason: "write_failed")
             }
             do { try exchangePaths(directory, final) } catch {
-                throw RekonError(.output, "cannot replace the output folder: \(error)", file: final, reason: "write_failed")
+                throw RekonError(
+                    .output, "cannot replace the output folder: \(error)", file: final, reason: "write_failed")
             }
             published = true
             try? FileManager.default.removeItem(atPath: directory)
         } else {
             if rename(directory, final) != 0 {
-                throw RekonError(.output, "cannot move the outputs into place: \(String(cString: strerror(errno)))", file: final, reason: "write_failed")
+                throw RekonError(
+                    .output, "cannot move the outputs into place: \(String(cString: strerror(errno)))", file: final,
+                    reason: "write_failed")
             }
             published = true
         }
@@ -116,7 +130,9 @@ public final class OutputStage: @unchecked Sendable {
 
     private func syncDirectory(_ path: String) throws(RekonError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw RekonError(.output, "cannot open a folder to sync it", file: path, reason: "write_failed") }
+        guard fd >= 0 else {
+            throw RekonError(.output, "cannot open a folder to sync it", file: path, reason: "write_failed")
+        }
         defer { close(fd) }
         if fsync(fd) != 0 { throw RekonError(.output, "cannot sync a folder", file: path, reason: "write_failed") }
     }

@@ -22,10 +22,12 @@ public struct RunOutcome: Sendable {
     public var bankPolicies: Int
     public var matched: Int
 
-    public init(engineVersion: String, asOf: Day, runID: String, configSHA256: String, startedAt: String,
-                inputs: [FileReadResult], breaks: [Break], corrections: [Correction], rejects: [Reject],
-                policies: [Record], endorsements: [Record], claims: [Record], ledgerCertificates: Int,
-                correctedCertificates: [Record], correctedClaims: [Record], bankPolicies: Int, matched: Int) {
+    public init(
+        engineVersion: String, asOf: Day, runID: String, configSHA256: String, startedAt: String,
+        inputs: [FileReadResult], breaks: [Break], corrections: [Correction], rejects: [Reject],
+        policies: [Record], endorsements: [Record], claims: [Record], ledgerCertificates: Int,
+        correctedCertificates: [Record], correctedClaims: [Record], bankPolicies: Int, matched: Int
+    ) {
         self.engineVersion = engineVersion
         self.asOf = asOf
         self.runID = runID
