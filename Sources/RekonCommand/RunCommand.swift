@@ -148,6 +148,13 @@ enum RunCommand {
         var read: [FileReadResult] = []
         for r in results.all() { read.append(try r.get()) }
         trace.mark("read \(inputs.count) files")
+        for f in read {
+            for p in f.parts {
+                CLI.log(
+                    "rekon: \(f.name): \(p.kind.rawValue), profile \(p.profile): \(p.rows) rows, \(p.accepted) accepted, \(p.rejected) rejected"
+                )
+            }
+        }
 
         let outcome = reconcile(read, settings: s, started: started)
         trace.mark("reconcile")

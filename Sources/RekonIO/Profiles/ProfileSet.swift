@@ -72,7 +72,7 @@ public struct ProfileSet: Sendable {
                 "the profiles that read this file name different XSDs: \(found.map(\.name).joined(separator: ", "))",
                 file: path, reason: "ambiguous_profile")
         }
-        return found
+        return found.sorted { $0.kind < $1.kind }
     }
 
     /// The path of a profile's XSD: relative to the profile's own folder.
