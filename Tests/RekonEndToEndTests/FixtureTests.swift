@@ -24,7 +24,11 @@ func fixture(_ name: String) throws {
         let needle = try String(contentsOf: stderrFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(r.stderr.contains(needle), "stderr was: \(r.stderr)")
         // An error is one line, naming the file; no message ever holds a NIK.
-        if want >= 2 { #expect(r.stderr.split(separator: "\n").count == 1) }
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("rekon: ") })
+        if want >= 2 {
+            #expect(lines.filter { $0.contains("error:") }.count == 1 && lines.last?.contains("error:") == true)
+        }
         #expect(r.stderr.range(of: #"\d{16}"#, options: .regularExpression) == nil)
     }
     if want >= 2 {
