@@ -148,16 +148,16 @@ enum RunCommand {
         var read: [FileReadResult] = []
         for r in results.all() { read.append(try r.get()) }
         trace.mark("read \(inputs.count) files")
-        for f in read {
+
+        let outcome = reconcile(read, settings: s, started: started)
+        trace.mark("reconcile")
+        for f in outcome.inputs {
             for p in f.parts {
                 CLI.log(
                     "rekon: \(f.name): \(p.kind.rawValue), profile \(p.profile): \(p.rows) rows, \(p.accepted) accepted, \(p.rejected) rejected"
                 )
             }
         }
-
-        let outcome = reconcile(read, settings: s, started: started)
-        trace.mark("reconcile")
         let stage = try OutputStage(final: s.out)
         var o = outcome
         o.durationMilliseconds = Int64(Date().timeIntervalSince(started) * 1000)
@@ -181,26 +181,53 @@ enum RunCommand {
         }
         let policies = all(.policy)
         let certificates = all(.ledgerCertificate)
+        var endorsements = all(.endorsement)
         let input = PolicyReconcileInput(
-            policies: policies, certificates: certificates,
+            policies: policies, certificates: certificates, endorsements: endorsements,
             rejectedKeys: Set(read.flatMap(\.rejectedPolicyKeys)), fileNames: read.map(\.name),
             carried: read.map(\.carried))
         var result = PolicyReconciler(config: s.config, asOf: s.asOf).reconcile(input)
         Identities.assign(&result.breaks, &result.corrections)
+
+        // Endorsements found invalid once their policy was known are rejects of their file.
+        var inputs = read.map {
+            var r = $0
+            r.records = []
+            return r
+        }
+        var rejects = read.flatMap(\.rejects)
+        if !result.eventRejects.isEmpty {
+            var rejected = Set<SourceLocation>()
+            for (e, problem) in result.eventRejects {
+                rejects.append(
+                    Reject(
+                        source: e.source, kind: .endorsement, ref: e.text(EndorsementField.endorsement_ref) ?? "",
+                        problem: problem))
+                if rejected.insert(e.source).inserted,
+                    let k = inputs[Int(e.source.file)].parts.firstIndex(where: { $0.kind == .endorsement })
+                {
+                    inputs[Int(e.source.file)].parts[k].accepted -= 1
+                    inputs[Int(e.source.file)].parts[k].rejected += 1
+                }
+            }
+            rejects = rejects.enumerated().sorted { a, b in
+                let x = (a.element.source.file, a.element.source.line),
+                    y = (b.element.source.file, b.element.source.line)
+                return x != y ? x < y : a.offset < b.offset
+            }.map(\.element)
+            endorsements.removeAll { rejected.contains($0.source) }
+        }
         let iso = ISO8601DateFormatter()
-        return RunOutcome(
+        var outcome = RunOutcome(
             engineVersion: "rekon \(CLI.version)", asOf: s.asOf, runID: UUID().uuidString.lowercased(),
-            configSHA256: s.configSHA256, startedAt: iso.string(from: started),
-            inputs: read.map {
-                var r = $0
-                r.records = []
-                return r
-            },
-            breaks: result.breaks, corrections: result.corrections, rejects: read.flatMap(\.rejects),
-            policies: policies, endorsements: all(.endorsement), claims: all(.claim),
+            configSHA256: s.configSHA256, startedAt: iso.string(from: started), inputs: inputs,
+            breaks: result.breaks, corrections: result.corrections, rejects: rejects,
+            policies: policies, endorsements: endorsements, claims: all(.claim),
             ledgerCertificates: certificates.count,
             correctedCertificates: result.correctedCertificates, correctedClaims: all(.ledgerClaim),
             bankPolicies: result.bankPolicies, matched: result.matched)
+        outcome.eventsAfterAsOf = result.eventsAfterAsOf
+        return outcome
     }
 }
 

@@ -16,7 +16,7 @@ func breakActions(_ out: URL) throws -> [String: String] {
 
 @Test(
     "a rerun against the corrected ledger leaves only the breaks whose correction is REVIEW",
-    arguments: ["standard-csv", "custom-layouts"])
+    arguments: ["standard-csv", "custom-layouts", "endorsements"])
 func convergence(_ name: String) throws {
     let dir = Harness.fixtures.appendingPathComponent(name)
     let work = try Harness.workdir(copying: dir.appendingPathComponent("input"))

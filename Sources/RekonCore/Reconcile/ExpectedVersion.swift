@@ -41,6 +41,13 @@ public struct ExpectedVersion: Sendable, Equatable {
     public var cause: Cause
     /// The event that set its status (the same as `cause` while ACTIVE).
     public var statusCause: Cause
+    /// The bank's own refund figure for the event that ended this version, when it gave one.
+    public var bankRefund: Int64?
+    /// The premium the bank stated for this version (the new business row's, or a top-up's
+    /// new_premium_amount), when it gave one; checked against the rate-derived premium.
+    public var statedPremium: Int64?
+    /// Where the bank row that set this version is (the policy's, or the endorsement's).
+    public var source: SourceLocation
 
     typealias L = LedgerCertificateField
     public var sumInsured: Int64 { certificate.int(L.sum_insured.rawValue)! }
@@ -61,7 +68,18 @@ public struct Pricing: Sendable {
     }
 }
 
-/// Builds the expected versions of a policy from its new-business row, as of `asOf`.
+/// What the replay of one policy produced besides its versions.
+public struct ReplayNotes: Sendable {
+    /// Endorsements dated after the cut-off, not applied.
+    public var afterAsOf = 0
+    /// Endorsements that cannot apply: effective before the policy starts (INCONSISTENT_DATES).
+    public var rejected: [(Record, RowProblem)] = []
+    /// Endorsements that came after the policy had ended, not applied.
+    public var afterEnd: [Record] = []
+}
+
+/// Replays a policy's history as of the cut-off date (SPEC §4): the new-business row opens version 1;
+/// endorsements with effective_date ≤ as_of apply in order of (effective_date, endorsement_ref).
 public struct Replay: Sendable {
     public let pricing: Pricing
     public let asOf: Day
@@ -72,6 +90,7 @@ public struct Replay: Sendable {
     }
 
     typealias P = PolicyField
+    typealias E = EndorsementField
     typealias L = LedgerCertificateField
 
     /// The fields a certificate takes over from the new-business row as they are.
@@ -83,28 +102,130 @@ public struct Replay: Sendable {
         (.tenor_months, .tenor_months),
     ]
 
-    /// Version 1 from the new-business row; a version still ACTIVE past its end date is EXPIRED.
+    /// The debtor fields a DATA_CHANGE may overwrite, with the certificate field each lands in.
+    static let dataChange: [(E, L)] = [
+        (.new_debtor_name, .debtor_name), (.new_debtor_birth_date, .debtor_birth_date),
+        (.new_debtor_gender, .debtor_gender),
+    ]
+
+    static let activeBytes = Array("ACTIVE".utf8), expiredBytes = Array("EXPIRED".utf8), zero = Array("0".utf8)
+
+    /// The versions of a policy without endorsements.
     public func versions(of p: Record) -> [ExpectedVersion] {
+        var notes = ReplayNotes()
+        return versions(of: p, endorsements: [], notes: &notes)
+    }
+
+    /// The versions of a policy after its endorsements (any order; they are sorted here).
+    public func versions(of p: Record, endorsements: [Record], notes: inout ReplayNotes) -> [ExpectedVersion] {
+        let product = pricing.products[p.text(P.product_code)!]
+        let rule = product?.refund ?? Product.Refund()
+        let fullRefund = product?.fullRefundCancelReasons ?? ["ADMIN_ERROR", "DUPLICATE"]
         let tenor = p.int(P.tenor_months)!
-        let rate = pricing.rate(
-            product: p.text(P.product_code)!, tenorMonths: tenor, fallback: p.rate(P.premium_rate_permille)!)
+        let ownRate = p.rate(P.premium_rate_permille)!
+        let rate = pricing.rate(product: p.text(P.product_code)!, tenorMonths: tenor, fallback: ownRate)
         let si = p.int(P.sum_insured)!
         let start = p.day(P.start_date)!
-        let end = p.day(P.end_date)!
         var c = FieldValues(kind: .ledgerCertificate)
         for (from, to) in Replay.copied { p.values.withBytes(from.rawValue) { c.setBytes(to.rawValue, $0) } }
         let premium = Money.premium(sumInsured: si, rate: rate)
         c.setField(L.premium_amount.rawValue) { Digits.append(premium, to: &$0) }
-        let expired = end < asOf
-        c.setBytes(L.status.rawValue, expired ? Replay.expiredBytes : Replay.activeBytes)
+        c.setBytes(L.status.rawValue, Replay.activeBytes)
         c.setBytes(L.refund_amount.rawValue, Replay.zero)
         let cause = Cause(.newBusiness, ref: p.text(P.policy_ref)!, date: start)
-        return [
+        var versions = [
             ExpectedVersion(
-                version: 1, certificate: c, rate: rate, cause: cause,
-                statusCause: expired ? Cause(.expiry, ref: "", date: end) : cause)
+                version: 1, certificate: c, rate: rate, cause: cause, statusCause: cause,
+                statedPremium: p.int(P.premium_amount), source: p.source)
         ]
+        let ordered = endorsements.sorted { a, b in
+            let da = a.day(E.effective_date)!, db = b.day(E.effective_date)!
+            return da != db ? da < db : a.text(E.endorsement_ref)! < b.text(E.endorsement_ref)!
+        }
+        for e in ordered {
+            let eff = e.day(E.effective_date)!
+            if eff > asOf {
+                notes.afterAsOf += 1
+                continue
+            }
+            if eff < start {
+                notes.rejected.append(
+                    (
+                        e,
+                        RowProblem(
+                            .INCONSISTENT_DATES, field: "effective_date", value: eff.iso,
+                            message: "effective_date is before the policy's start_date \(start.iso)")
+                    ))
+                continue
+            }
+            var v = versions[versions.count - 1]
+            guard v.status == "ACTIVE" else {
+                notes.afterEnd.append(e)
+                continue
+            }
+            let type = e.text(E.endorsement_type)!
+            let ev = Cause(.endorsement, ref: e.text(E.endorsement_ref)!, type: type, date: eff)
+            func refundAt(_ d: Day) -> Int64 {
+                Refund.amount(
+                    premium: v.premium, tenorMonths: v.certificate.int(L.tenor_months.rawValue)!,
+                    start: v.startDate, end: v.endDate, at: d, rule: rule)
+            }
+            func end(_ status: String, refund: Int64) {
+                v.certificate.setText(L.status.rawValue, status)
+                v.certificate.setField(L.refund_amount.rawValue) { Digits.append(refund, to: &$0) }
+                v.certificate.setText(L.last_endorsement_ref.rawValue, ev.ref)
+                v.statusCause = ev
+                v.bankRefund = e.int(E.refund_amount)
+            }
+            switch type {
+            case "DATA_CHANGE":
+                for (from, to) in Replay.dataChange where !e.values.isAbsent(from.rawValue) {
+                    e.values.withBytes(from.rawValue) { v.certificate.setBytes(to.rawValue, $0) }
+                }
+                v.certificate.setText(L.last_endorsement_ref.rawValue, ev.ref)
+                v.cause = ev
+                versions[versions.count - 1] = v
+            case "TOP_UP":
+                let elapsed = Refund.elapsedMonths(start: v.startDate, at: eff)
+                let left = max(1, v.certificate.int(L.tenor_months.rawValue)! - elapsed)
+                let newTenor = e.int(E.new_tenor_months) ?? left
+                let newSI = e.int(E.new_sum_insured)!
+                let newRate = pricing.rate(product: p.text(P.product_code)!, tenorMonths: newTenor, fallback: ownRate)
+                var next = v
+                end("REPLACED", refund: refundAt(eff))
+                versions[versions.count - 1] = v
+                next.version = v.version + 1
+                next.rate = newRate
+                next.cause = ev
+                next.statusCause = ev
+                next.bankRefund = nil
+                next.statedPremium = e.int(E.new_premium_amount)
+                next.source = e.source
+                next.certificate.setField(L.start_date.rawValue) { eff.appendISO(to: &$0) }
+                next.certificate.setField(L.end_date.rawValue) { eff.addingMonths(Int(newTenor)).appendISO(to: &$0) }
+                next.certificate.setField(L.tenor_months.rawValue) { Digits.append(newTenor, to: &$0) }
+                next.certificate.setField(L.sum_insured.rawValue) { Digits.append(newSI, to: &$0) }
+                let newPremium = Money.premium(sumInsured: newSI, rate: newRate)
+                next.certificate.setField(L.premium_amount.rawValue) { Digits.append(newPremium, to: &$0) }
+                next.certificate.setBytes(L.status.rawValue, Replay.activeBytes)
+                next.certificate.setBytes(L.refund_amount.rawValue, Replay.zero)
+                next.certificate.setText(L.last_endorsement_ref.rawValue, ev.ref)
+                versions.append(next)
+            case "EARLY_SETTLEMENT":
+                end("SETTLED", refund: refundAt(eff))
+                versions[versions.count - 1] = v
+            default:  // CANCELLATION
+                let reason = e.text(E.cancel_reason) ?? "OTHER"
+                end("CANCELLED", refund: fullRefund.contains(reason) ? v.premium : refundAt(eff))
+                versions[versions.count - 1] = v
+            }
+        }
+        var last = versions[versions.count - 1]
+        if last.status == "ACTIVE" && last.endDate < asOf {
+            last.certificate.setBytes(L.status.rawValue, Replay.expiredBytes)
+            last.statusCause = Cause(.expiry, ref: "", date: last.endDate)
+            versions[versions.count - 1] = last
+        }
+        return versions
     }
-
-    static let activeBytes = Array("ACTIVE".utf8), expiredBytes = Array("EXPIRED".utf8), zero = Array("0".utf8)
 }

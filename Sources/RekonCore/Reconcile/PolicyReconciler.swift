@@ -4,6 +4,8 @@ import Dispatch
 public struct PolicyReconcileInput: Sendable {
     public var policies: [Record]
     public var certificates: [Record]
+    /// The bank's accepted endorsements, replayed onto their policies.
+    public var endorsements: [Record]
     /// Keys of bank policy rows that were rejected: their ledger certificates make no break.
     public var rejectedKeys: Set<PolicyKey>
     /// Base names of the inputs, by SourceLocation.file.
@@ -12,11 +14,12 @@ public struct PolicyReconcileInput: Sendable {
     public var carried: [Set<Int>]
 
     public init(
-        policies: [Record], certificates: [Record], rejectedKeys: Set<PolicyKey>, fileNames: [String],
-        carried: [Set<Int>]
+        policies: [Record], certificates: [Record], endorsements: [Record] = [], rejectedKeys: Set<PolicyKey>,
+        fileNames: [String], carried: [Set<Int>]
     ) {
         self.policies = policies
         self.certificates = certificates
+        self.endorsements = endorsements
         self.rejectedKeys = rejectedKeys
         self.fileNames = fileNames
         self.carried = carried
@@ -33,6 +36,10 @@ public struct PolicyReconcileResult: Sendable {
     /// Bank policies (first rows of their key, not duplicates) and how many matched the ledger cleanly.
     public var bankPolicies = 0
     public var matched = 0
+    /// Endorsements dated after the cut-off, not applied.
+    public var eventsAfterAsOf = 0
+    /// Endorsements rejected once their policy is known (effective before it starts).
+    public var eventRejects: [(Record, RowProblem)] = []
 }
 
 public struct PolicyReconciler: Sendable {
@@ -95,6 +102,7 @@ public struct PolicyReconciler: Sendable {
     static let policyKey = [P.bank_code.rawValue, P.policy_ref.rawValue]
     static let certificateKey = [L.bank_code.rawValue, L.policy_ref.rawValue]
     static let loanKey = [P.bank_code.rawValue, P.loan_no.rawValue, P.debtor_nik.rawValue]
+    static let endorsementKey = [EndorsementField.bank_code.rawValue, EndorsementField.policy_ref.rawValue]
 
     public func reconcile(_ input: PolicyReconcileInput) -> PolicyReconcileResult {
         var run = Run(input: input, reconciler: self)
@@ -115,6 +123,9 @@ public struct PolicyReconciler: Sendable {
         var consumed: [Bool]
         /// The ledger's certificates by (bank_code, policy_ref).
         var ledger: KeyIndex
+        /// The bank's endorsements by (bank_code, policy_ref), and which a policy took.
+        var endorsementIndex: KeyIndex
+        var endorsementUsed: [Bool]
         /// Tolerance in rupiah per ledger certificate field.
         let tolerance: [Int64]
         /// Per input file and ledger certificate field: whether the file's layout carries it.
@@ -126,6 +137,11 @@ public struct PolicyReconciler: Sendable {
             voided = Array(repeating: false, count: input.certificates.count)
             consumed = voided
             ledger = KeyIndex(rows: input.certificates.count)
+            endorsementIndex = KeyIndex(rows: input.endorsements.count)
+            endorsementUsed = Array(repeating: false, count: input.endorsements.count)
+            for (i, e) in input.endorsements.enumerated() {
+                endorsementIndex.insert(i, hash: KeyIndex.hash(e, endorsementKey))
+            }
             tolerance = L.allCases.map { reconciler.config.tolerance($0.name) }
             carried = input.carried.map { set in L.allCases.map { set.contains($0.rawValue) } }
             for (i, c) in input.certificates.enumerated() { ledger.insert(i, hash: KeyIndex.hash(c, certificateKey)) }
@@ -247,6 +263,7 @@ public struct PolicyReconciler: Sendable {
                 merge(halves[1].run)
             }
             ledgerOnly()
+            unknownPolicyEndorsements()
             reviewTheRest()
             finishCorrectedLedger()
         }
@@ -269,6 +286,9 @@ public struct PolicyReconciler: Sendable {
                 result.corrections.append(c)
             }
             result.matched += part.result.matched
+            result.eventsAfterAsOf += part.result.eventsAfterAsOf
+            result.eventRejects.append(contentsOf: part.result.eventRejects)
+            for i in 0..<endorsementUsed.count where part.endorsementUsed[i] { endorsementUsed[i] = true }
             issued.append(contentsOf: part.issued)
             corrected.merge(part.corrected) { mine, _ in mine }
             for i in 0..<consumed.count {
@@ -305,10 +325,22 @@ public struct PolicyReconciler: Sendable {
 
         mutating func reconcilePolicy(_ p: Record) {
             let key = PolicyKey(bank: p.text(P.bank_code)!, ref: p.text(P.policy_ref)!)
-            let expected = rc.replay.versions(of: p)
+            var events: [Record] = []
+            endorsementIndex.chain(KeyIndex.hash(p, policyKey)) { j in
+                if KeyIndex.same(p, policyKey, input.endorsements[j], endorsementKey) {
+                    events.append(input.endorsements[j])
+                    endorsementUsed[j] = true
+                }
+            }
+            var notes = ReplayNotes()
+            let expected = rc.replay.versions(of: p, endorsements: events, notes: &notes)
+            result.eventsAfterAsOf += notes.afterAsOf
+            result.eventRejects.append(contentsOf: notes.rejected)
             let (ledger, dups) = versions(of: p, policyKey)
             let before = result.breaks.count
-            checkBankPremium(p, key: key, expected: expected[0], ledger: ledger.first.map { input.certificates[$0] })
+            for (k, e) in expected.enumerated() {
+                checkBankPremium(key: key, expected: e, ledger: k < ledger.count ? input.certificates[ledger[k]] : nil)
+            }
             for (c, v) in dups { duplicateInLedger(c, key: key, version: v) }
             for (k, e) in expected.enumerated() {
                 if k < ledger.count {
@@ -323,12 +355,12 @@ public struct PolicyReconciler: Sendable {
             if result.breaks.count == before { result.matched += 1 }
         }
 
-        mutating func checkBankPremium(_ p: Record, key: PolicyKey, expected e: ExpectedVersion, ledger: Record?) {
-            let stated = p.int(P.premium_amount)!
+        mutating func checkBankPremium(key: PolicyKey, expected e: ExpectedVersion, ledger: Record?) {
+            guard let stated = e.statedPremium else { return }
             let diff = stated - e.premium
             guard diff.magnitude > tolerance[L.premium_amount.rawValue] else { return }
             var b = Break(category: .PREMIUM_MISCALCULATED, bankCode: key.bank, policyRef: key.ref)
-            b.version = 1
+            b.version = e.version
             b.field = "bank.premium_amount"
             b.bankValue = "\(stated)"
             b.ledgerValue = ledger?.int(L.premium_amount).map { "\($0)" } ?? ""
@@ -336,7 +368,7 @@ public struct PolicyReconciler: Sendable {
             b.amountIDR = Int64(diff.magnitude)
             b.money = .premium
             b.cause = e.cause.text
-            b.source = source(p.source)
+            b.source = source(e.source)
             b.detail =
                 "the bank's premium \(stated) differs from round_half_up(\(e.sumInsured) × \(e.rate)‰) = \(e.premium)"
             _ = add(b)
@@ -366,7 +398,7 @@ public struct PolicyReconciler: Sendable {
             b.amountIDR = e.premium
             b.money = .premium
             b.cause = e.cause.text
-            b.source = source(p.source)
+            b.source = source(e.source)
             b.detail = "the ledger has no certificate for version \(e.version) starting \(e.startDate.iso)"
             let bi = add(b)
             let certNo = "RK-\(key.bank)-\(key.ref)-\(e.version)"
@@ -374,7 +406,9 @@ public struct PolicyReconciler: Sendable {
             var r = Record(values: e.certificate, source: SourceLocation(file: -1, line: 0))
             r.values.setText(L.certificate_no.rawValue, certNo)
             issued.append(r)
-            correct(.ISSUE_CERTIFICATE, cert: certNo, ref: key.ref, new: certNo, breakIndex: bi)
+            correct(
+                e.cause.kind == .endorsement ? .APPLY_ENDORSEMENT : .ISSUE_CERTIFICATE, cert: certNo, ref: key.ref,
+                new: certNo, breakIndex: bi)
         }
 
         mutating func missingInBank(_ c: Int, key: PolicyKey, version: Int) {
@@ -448,9 +482,13 @@ public struct PolicyReconciler: Sendable {
                     .STATUS_MISMATCH, .status, e, c, key: key, bankRow: p, cause: e.statusCause,
                     detail: "the bank's events make the certificate \(e.status)")
             }
+            var refundDetail = "the refund differs from the computed one"
+            if let own = e.bankRefund, own != e.certificate.int(L.refund_amount.rawValue) {
+                refundDetail += "; the bank's own figure is \(own)"
+            }
             amount(
-                .refund_amount, .REFUND_MISMATCH, .refund, e, c, key: key, bankRow: p,
-                detail: "the refund differs from the computed one")
+                .refund_amount, .REFUND_MISMATCH, .refund, e, c, key: key, bankRow: p, cause: e.statusCause,
+                detail: refundDetail)
             // The corrected export is in the standard layout: what the ledger's own layout does not carry
             // is filled from the expected version, so a rerun against it compares complete rows.
             if !carried[Int(cert.source.file)].allSatisfy({ $0 }) {
@@ -464,7 +502,7 @@ public struct PolicyReconciler: Sendable {
 
         mutating func amount(
             _ f: L, _ category: BreakCategory, _ money: MoneyKind, _ e: ExpectedVersion, _ c: Int,
-            key: PolicyKey, bankRow p: Record, field: String? = nil, detail: String = ""
+            key: PolicyKey, bankRow p: Record, cause: Cause? = nil, field: String? = nil, detail: String = ""
         ) {
             let cert = input.certificates[c]
             guard carries(cert, f) else { return }
@@ -472,8 +510,8 @@ public struct PolicyReconciler: Sendable {
             let have = cert.int(f) ?? (f == .refund_amount ? 0 : nil)
             if let have, (expected - have).magnitude <= tolerance[f.rawValue] { return }
             mismatch(
-                category, f, e, c, key: key, bankRow: p, diff: expected - (have ?? 0), money: money, field: field,
-                detail: detail)
+                category, f, e, c, key: key, bankRow: p, diff: expected - (have ?? 0), money: money, cause: cause,
+                field: field, detail: detail)
         }
 
         mutating func mismatch(
@@ -497,13 +535,41 @@ public struct PolicyReconciler: Sendable {
                 b.money = money
             }
             b.cause = (cause ?? e.cause).text
-            b.source = source(p.source)
+            b.source = source((cause ?? e.cause).kind == .endorsement ? e.source : p.source)
             b.detail = detail.isEmpty ? "\(f.name) differs between the bank and certificate \(certNo)" : detail
             let bi = add(b)
             e.certificate.withBytes(f.rawValue) {
                 corrected[c, default: input.certificates[c]].values.setBytes(f.rawValue, $0)
             }
-            correct(.UPDATE_FIELD, cert: certNo, ref: key.ref, field: f.name, old: ledger, new: bank, breakIndex: bi)
+            correct(
+                (cause ?? e.cause).kind == .endorsement ? .APPLY_ENDORSEMENT : .UPDATE_FIELD, cert: certNo,
+                ref: key.ref,
+                field: f.name, old: ledger, new: bank, breakIndex: bi)
+        }
+
+        /// Endorsements whose policy the bank's new business does not hold (nor rejected): a break, not a
+        /// silent drop.
+        mutating func unknownPolicyEndorsements() {
+            typealias E = EndorsementField
+            for (i, e) in input.endorsements.enumerated() where !endorsementUsed[i] {
+                let key = PolicyKey(bank: e.text(E.bank_code)!, ref: e.text(E.policy_ref)!)
+                if input.rejectedKeys.contains(key) { continue }
+                var inLedger = false
+                ledger.chain(KeyIndex.hash(e, endorsementKey)) { j in
+                    if KeyIndex.same(e, endorsementKey, input.certificates[j], certificateKey) { inLedger = true }
+                }
+                let ref = e.text(E.endorsement_ref)!, type = e.text(E.endorsement_type)!, eff = e.day(E.effective_date)!
+                var b = Break(category: .MISSING_IN_BANK, bankCode: key.bank, policyRef: key.ref)
+                b.field = "endorsement_ref"
+                b.bankValue = ref
+                b.cause = Cause(.endorsement, ref: ref, type: type, date: eff).text
+                b.source = source(e.source)
+                b.detail =
+                    inLedger
+                    ? "endorsement \(ref) is for policy \(key.ref), which the bank's new business does not hold (the ledger does); it was not applied"
+                    : "endorsement \(ref) is for policy \(key.ref), which neither the bank's new business nor the ledger holds"
+                _ = add(b)
+            }
         }
 
         /// A break the insurer cannot clear alone still goes on its worklist, as REVIEW.

@@ -14,8 +14,10 @@ public enum Refund {
 
     /// The refund of premium `premium` of a version running `start`..<`end` over `tenor` months, at `d`,
     /// by the product's rule: the unexpired share by method, × share − admin fee, never below zero.
-    public static func amount(premium: Int64, tenorMonths n: Int64, start: Day, end: Day, at d: Day,
-                              rule: Product.Refund) -> Int64 {
+    public static func amount(
+        premium: Int64, tenorMonths n: Int64, start: Day, end: Day, at d: Day,
+        rule: Product.Refund
+    ) -> Int64 {
         let p = Int128(premium)
         var num: Int128
         var den: Int128

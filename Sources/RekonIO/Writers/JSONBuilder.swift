@@ -141,6 +141,7 @@ enum SummaryJSON {
         for (a, n) in o.correctionsByAction { j.int(a.rawValue, n) }
         j.close()
         j.close()
+        j.int("endorsements_after_as_of", o.eventsAfterAsOf)
         j.open("run")
         j.string("run_id", o.runID)
         j.string("started_at", o.startedAt)

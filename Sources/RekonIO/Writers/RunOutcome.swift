@@ -21,6 +21,8 @@ public struct RunOutcome: Sendable {
     public var correctedClaims: [Record]
     public var bankPolicies: Int
     public var matched: Int
+    /// Endorsements dated after the cut-off, not applied.
+    public var eventsAfterAsOf = 0
 
     public init(
         engineVersion: String, asOf: Day, runID: String, configSHA256: String, startedAt: String,
