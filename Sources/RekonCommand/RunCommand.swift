@@ -183,31 +183,32 @@ enum RunCommand {
         let certificates = all(.ledgerCertificate)
         var endorsements = all(.endorsement)
         let input = PolicyReconcileInput(
-            policies: policies, certificates: certificates, endorsements: endorsements,
-            rejectedKeys: Set(read.flatMap(\.rejectedPolicyKeys)), fileNames: read.map(\.name),
+            policies: policies, certificates: certificates, endorsements: endorsements, claims: all(.claim),
+            ledgerClaims: all(.ledgerClaim), rejectedKeys: Set(read.flatMap(\.rejectedPolicyKeys)),
+            rejectedClaimKeys: Set(read.flatMap(\.rejectedClaimKeys)), fileNames: read.map(\.name),
             carried: read.map(\.carried))
         var result = PolicyReconciler(config: s.config, asOf: s.asOf).reconcile(input)
         Identities.assign(&result.breaks, &result.corrections)
 
-        // Endorsements found invalid once their policy was known are rejects of their file.
+        // Endorsements and claims found invalid once their policy was known are rejects of their file.
         var inputs = read.map {
             var r = $0
             r.records = []
             return r
         }
         var rejects = read.flatMap(\.rejects)
+        var claims = all(.claim)
         if !result.eventRejects.isEmpty {
             var rejected = Set<SourceLocation>()
-            for (e, problem) in result.eventRejects {
-                rejects.append(
-                    Reject(
-                        source: e.source, kind: .endorsement, ref: e.text(EndorsementField.endorsement_ref) ?? "",
-                        problem: problem))
-                if rejected.insert(e.source).inserted,
-                    let k = inputs[Int(e.source.file)].parts.firstIndex(where: { $0.kind == .endorsement })
+            for (row, problem) in result.eventRejects {
+                let kind = row.values.kind
+                rejects.append(Reject(source: row.source, kind: kind, ref: row.values.text(0) ?? "", problem: problem))
+                let file = Int(row.source.file)
+                if rejected.insert(row.source).inserted,
+                    let k = inputs[file].parts.firstIndex(where: { $0.kind == kind })
                 {
-                    inputs[Int(e.source.file)].parts[k].accepted -= 1
-                    inputs[Int(e.source.file)].parts[k].rejected += 1
+                    inputs[file].parts[k].accepted -= 1
+                    inputs[file].parts[k].rejected += 1
                 }
             }
             rejects = rejects.enumerated().sorted { a, b in
@@ -216,15 +217,16 @@ enum RunCommand {
                 return x != y ? x < y : a.offset < b.offset
             }.map(\.element)
             endorsements.removeAll { rejected.contains($0.source) }
+            claims.removeAll { rejected.contains($0.source) }
         }
         let iso = ISO8601DateFormatter()
         var outcome = RunOutcome(
             engineVersion: "rekon \(CLI.version)", asOf: s.asOf, runID: UUID().uuidString.lowercased(),
             configSHA256: s.configSHA256, startedAt: iso.string(from: started), inputs: inputs,
             breaks: result.breaks, corrections: result.corrections, rejects: rejects,
-            policies: policies, endorsements: endorsements, claims: all(.claim),
+            policies: policies, endorsements: endorsements, claims: claims,
             ledgerCertificates: certificates.count,
-            correctedCertificates: result.correctedCertificates, correctedClaims: all(.ledgerClaim),
+            correctedCertificates: result.correctedCertificates, correctedClaims: result.correctedClaims,
             bankPolicies: result.bankPolicies, matched: result.matched)
         outcome.eventsAfterAsOf = result.eventsAfterAsOf
         return outcome

@@ -16,7 +16,7 @@ func breakActions(_ out: URL) throws -> [String: String] {
 
 @Test(
     "a rerun against the corrected ledger leaves only the breaks whose correction is REVIEW",
-    arguments: ["standard-csv", "custom-layouts", "endorsements"])
+    arguments: ["standard-csv", "custom-layouts", "endorsements", "claims"])
 func convergence(_ name: String) throws {
     let dir = Harness.fixtures.appendingPathComponent(name)
     let work = try Harness.workdir(copying: dir.appendingPathComponent("input"))
@@ -27,11 +27,15 @@ func convergence(_ name: String) throws {
     let first = try breakActions(work.appendingPathComponent("out"))
     #expect(first.values.contains { $0 != "REVIEW" }, "the fixture should have breaks the insurer can correct")
 
-    try FileManager.default.copyItem(
-        at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"),
-        to: work.appendingPathComponent("ledger_certificates_corrected.csv"))
+    // Both corrected exports, certificates and claims, become the ledger of the rerun.
+    let corrected = work.appendingPathComponent("corrected-ledger")
+    try FileManager.default.createDirectory(at: corrected, withIntermediateDirectories: true)
+    for f in ["ledger_certificates.csv", "ledger_claims.csv"] {
+        try FileManager.default.copyItem(
+            at: work.appendingPathComponent("out/corrections/\(f)"), to: corrected.appendingPathComponent(f))
+    }
     let i = args.firstIndex(of: "--ledger")!
-    args[i + 1] = "ledger_certificates_corrected.csv"
+    args[i + 1] = "corrected-ledger"
     args[args.firstIndex(of: "--out")! + 1] = "out2"
     let r = try Harness.run(args, in: work)
     #expect(r.status == 0, "\(r.stderr)")

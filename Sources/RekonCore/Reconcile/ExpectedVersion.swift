@@ -113,11 +113,14 @@ public struct Replay: Sendable {
     /// The versions of a policy without endorsements.
     public func versions(of p: Record) -> [ExpectedVersion] {
         var notes = ReplayNotes()
-        return versions(of: p, endorsements: [], notes: &notes)
+        return versions(of: p, endorsements: [], claims: [], notes: &notes)
     }
 
-    /// The versions of a policy after its endorsements (any order; they are sorted here).
-    public func versions(of p: Record, endorsements: [Record], notes: inout ReplayNotes) -> [ExpectedVersion] {
+    /// The versions of a policy after its endorsements and claims (any order; they are sorted here). An
+    /// APPROVED or PAID claim ends the version in force at its loss date as CLAIMED.
+    public func versions(
+        of p: Record, endorsements: [Record], claims: [Record] = [], notes: inout ReplayNotes
+    ) -> [ExpectedVersion] {
         let product = pricing.products[p.text(P.product_code)!]
         let rule = product?.refund ?? Product.Refund()
         let fullRefund = product?.fullRefundCancelReasons ?? ["ADMIN_ERROR", "DUPLICATE"]
@@ -138,11 +141,28 @@ public struct Replay: Sendable {
                 version: 1, certificate: c, rate: rate, cause: cause, statusCause: cause,
                 statedPremium: p.int(P.premium_amount), source: p.source)
         ]
-        let ordered = endorsements.sorted { a, b in
-            let da = a.day(E.effective_date)!, db = b.day(E.effective_date)!
-            return da != db ? da < db : a.text(E.endorsement_ref)! < b.text(E.endorsement_ref)!
+        typealias C = ClaimField
+        // Events in order of date, endorsements before claims on one day, then by ref.
+        var events: [(date: Day, claim: Bool, ref: String, row: Record)] = []
+        for e in endorsements { events.append((e.day(E.effective_date)!, false, e.text(E.endorsement_ref)!, e)) }
+        for c in claims where c.text(C.status) == "APPROVED" || c.text(C.status) == "PAID" {
+            events.append((c.day(C.loss_date)!, true, c.text(C.claim_ref)!, c))
         }
-        for e in ordered {
+        events.sort { a, b in a.date != b.date ? a.date < b.date : a.claim != b.claim ? !a.claim : a.ref < b.ref }
+        for event in events {
+            if event.claim {
+                var v = versions[versions.count - 1]
+                let loss = event.date
+                if loss <= asOf && v.status == "ACTIVE" && versions[0].startDate <= loss && v.startDate <= loss
+                    && loss < v.endDate
+                {
+                    v.certificate.setText(L.status.rawValue, "CLAIMED")
+                    v.statusCause = Cause(.claim, ref: event.ref, type: event.row.text(C.claim_type)!, date: loss)
+                    versions[versions.count - 1] = v
+                }
+                continue
+            }
+            let e = event.row
             let eff = e.day(E.effective_date)!
             if eff > asOf {
                 notes.afterAsOf += 1

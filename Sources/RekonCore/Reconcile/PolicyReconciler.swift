@@ -6,6 +6,11 @@ public struct PolicyReconcileInput: Sendable {
     public var certificates: [Record]
     /// The bank's accepted endorsements, replayed onto their policies.
     public var endorsements: [Record]
+    /// The bank's accepted claims and the ledger's claims.
+    public var claims: [Record]
+    public var ledgerClaims: [Record]
+    /// (bank_code, claim_ref) of rejected claim rows: their ledger claims make no break.
+    public var rejectedClaimKeys: Set<PolicyKey>
     /// Keys of bank policy rows that were rejected: their ledger certificates make no break.
     public var rejectedKeys: Set<PolicyKey>
     /// Base names of the inputs, by SourceLocation.file.
@@ -14,12 +19,16 @@ public struct PolicyReconcileInput: Sendable {
     public var carried: [Set<Int>]
 
     public init(
-        policies: [Record], certificates: [Record], endorsements: [Record] = [], rejectedKeys: Set<PolicyKey>,
+        policies: [Record], certificates: [Record], endorsements: [Record] = [], claims: [Record] = [],
+        ledgerClaims: [Record] = [], rejectedKeys: Set<PolicyKey>, rejectedClaimKeys: Set<PolicyKey> = [],
         fileNames: [String], carried: [Set<Int>]
     ) {
         self.policies = policies
         self.certificates = certificates
         self.endorsements = endorsements
+        self.claims = claims
+        self.ledgerClaims = ledgerClaims
+        self.rejectedClaimKeys = rejectedClaimKeys
         self.rejectedKeys = rejectedKeys
         self.fileNames = fileNames
         self.carried = carried
@@ -38,8 +47,10 @@ public struct PolicyReconcileResult: Sendable {
     public var matched = 0
     /// Endorsements dated after the cut-off, not applied.
     public var eventsAfterAsOf = 0
-    /// Endorsements rejected once their policy is known (effective before it starts).
+    /// Endorsements and claims rejected once their policy is known (effective or lost before it starts).
     public var eventRejects: [(Record, RowProblem)] = []
+    /// The ledger's claims with every correction applied, recorded claims appended.
+    public var correctedClaims: [Record] = []
 }
 
 public struct PolicyReconciler: Sendable {
@@ -103,6 +114,9 @@ public struct PolicyReconciler: Sendable {
     static let certificateKey = [L.bank_code.rawValue, L.policy_ref.rawValue]
     static let loanKey = [P.bank_code.rawValue, P.loan_no.rawValue, P.debtor_nik.rawValue]
     static let endorsementKey = [EndorsementField.bank_code.rawValue, EndorsementField.policy_ref.rawValue]
+    static let claimPolicyKey = [ClaimField.bank_code.rawValue, ClaimField.policy_ref.rawValue]
+    static let claimKey = [ClaimField.bank_code.rawValue, ClaimField.claim_ref.rawValue]
+    static let ledgerClaimKey = [LedgerClaimField.bank_code.rawValue, LedgerClaimField.claim_ref.rawValue]
 
     public func reconcile(_ input: PolicyReconcileInput) -> PolicyReconcileResult {
         var run = Run(input: input, reconciler: self)
@@ -126,6 +140,13 @@ public struct PolicyReconciler: Sendable {
         /// The bank's endorsements by (bank_code, policy_ref), and which a policy took.
         var endorsementIndex: KeyIndex
         var endorsementUsed: [Bool]
+        /// The bank's claims by (bank_code, policy_ref); the ledger's by (bank_code, claim_ref).
+        var claimIndex: KeyIndex
+        var claimUsed: [Bool]
+        var ledgerClaimIndex: KeyIndex
+        var ledgerClaimConsumed: [Bool]
+        var correctedClaims: [Int: Record] = [:]
+        var recordedClaims: [Record] = []
         /// Tolerance in rupiah per ledger certificate field.
         let tolerance: [Int64]
         /// Per input file and ledger certificate field: whether the file's layout carries it.
@@ -141,6 +162,14 @@ public struct PolicyReconciler: Sendable {
             endorsementUsed = Array(repeating: false, count: input.endorsements.count)
             for (i, e) in input.endorsements.enumerated() {
                 endorsementIndex.insert(i, hash: KeyIndex.hash(e, endorsementKey))
+            }
+            claimIndex = KeyIndex(rows: input.claims.count)
+            claimUsed = Array(repeating: false, count: input.claims.count)
+            for (i, c) in input.claims.enumerated() { claimIndex.insert(i, hash: KeyIndex.hash(c, claimPolicyKey)) }
+            ledgerClaimIndex = KeyIndex(rows: input.ledgerClaims.count)
+            ledgerClaimConsumed = Array(repeating: false, count: input.ledgerClaims.count)
+            for (i, c) in input.ledgerClaims.enumerated() {
+                ledgerClaimIndex.insert(i, hash: KeyIndex.hash(c, ledgerClaimKey))
             }
             tolerance = L.allCases.map { reconciler.config.tolerance($0.name) }
             carried = input.carried.map { set in L.allCases.map { set.contains($0.rawValue) } }
@@ -264,6 +293,7 @@ public struct PolicyReconciler: Sendable {
             }
             ledgerOnly()
             unknownPolicyEndorsements()
+            unmatchedClaims()
             reviewTheRest()
             finishCorrectedLedger()
         }
@@ -274,6 +304,8 @@ public struct PolicyReconciler: Sendable {
             r.result = PolicyReconcileResult()
             r.issued = []
             r.corrected = [:]
+            r.correctedClaims = [:]
+            r.recordedClaims = []
             return r
         }
 
@@ -289,6 +321,10 @@ public struct PolicyReconciler: Sendable {
             result.eventsAfterAsOf += part.result.eventsAfterAsOf
             result.eventRejects.append(contentsOf: part.result.eventRejects)
             for i in 0..<endorsementUsed.count where part.endorsementUsed[i] { endorsementUsed[i] = true }
+            for i in 0..<claimUsed.count where part.claimUsed[i] { claimUsed[i] = true }
+            for i in 0..<ledgerClaimConsumed.count where part.ledgerClaimConsumed[i] { ledgerClaimConsumed[i] = true }
+            correctedClaims.merge(part.correctedClaims) { mine, _ in mine }
+            recordedClaims.append(contentsOf: part.recordedClaims)
             issued.append(contentsOf: part.issued)
             corrected.merge(part.corrected) { mine, _ in mine }
             for i in 0..<consumed.count {
@@ -332,8 +368,17 @@ public struct PolicyReconciler: Sendable {
                     endorsementUsed[j] = true
                 }
             }
+            var claimRows: [Int] = []
+            claimIndex.chain(KeyIndex.hash(p, policyKey)) { j in
+                if KeyIndex.same(p, policyKey, input.claims[j], claimPolicyKey) {
+                    claimRows.append(j)
+                    claimUsed[j] = true
+                }
+            }
+            claimRows.reverse()
             var notes = ReplayNotes()
-            let expected = rc.replay.versions(of: p, endorsements: events, notes: &notes)
+            let expected = rc.replay.versions(
+                of: p, endorsements: events, claims: claimRows.map { input.claims[$0] }, notes: &notes)
             result.eventsAfterAsOf += notes.afterAsOf
             result.eventRejects.append(contentsOf: notes.rejected)
             let (ledger, dups) = versions(of: p, policyKey)
@@ -351,6 +396,9 @@ public struct PolicyReconciler: Sendable {
             }
             if ledger.count > expected.count {
                 for k in expected.count..<ledger.count { missingInBank(ledger[k], key: key, version: k + 1) }
+            }
+            for j in claimRows {
+                checkClaim(input.claims[j], policy: p, versions: expected, certificates: ledger)
             }
             if result.breaks.count == before { result.matched += 1 }
         }
@@ -578,6 +626,7 @@ public struct PolicyReconciler: Sendable {
             for c in result.corrections { answered[c.breakIndex] = true }
             for (i, b) in result.breaks.enumerated() where !answered[i] {
                 correct(.REVIEW, cert: b.certificateNo, ref: b.policyRef, field: b.field, breakIndex: i)
+                result.corrections[result.corrections.count - 1].claimRef = b.claimRef
             }
         }
 
@@ -587,6 +636,11 @@ public struct PolicyReconciler: Sendable {
             for (i, r) in input.certificates.enumerated() where !voided[i] { out.append(corrected[i] ?? r) }
             out.append(contentsOf: issued)
             result.correctedCertificates = out
+            var claims: [Record] = []
+            claims.reserveCapacity(input.ledgerClaims.count + recordedClaims.count)
+            for (i, r) in input.ledgerClaims.enumerated() { claims.append(correctedClaims[i] ?? r) }
+            claims.append(contentsOf: recordedClaims)
+            result.correctedClaims = claims
         }
     }
 }

@@ -36,7 +36,9 @@ public struct FileReadResult: Sendable {
     public var records: [[Record]] = Array(repeating: [], count: RecordKind.allCases.count)
     public var rejects: [Reject] = []
     public var rejectedPolicyKeys: [PolicyKey] = []
-    /// The ledger certificate fields this file's layout carries.
+    /// (bank_code, claim_ref) of the claim rows that were rejected.
+    public var rejectedClaimKeys: [PolicyKey] = []
+    /// The ledger fields (of its kind) this file's layout carries.
     public var carried: Set<Int> = []
 }
 
@@ -84,8 +86,12 @@ public struct DropReader: Sendable {
                 result.parts.append(s.part)
                 result.records[RecordKind.allCases.firstIndex(of: s.kind)!].append(contentsOf: s.records)
                 result.rejects.append(contentsOf: s.rejects)
-                result.rejectedPolicyKeys.append(contentsOf: s.rejectedKeys)
-                if s.kind == .ledgerCertificate {
+                if s.kind == .claim {
+                    result.rejectedClaimKeys.append(contentsOf: s.rejectedKeys)
+                } else {
+                    result.rejectedPolicyKeys.append(contentsOf: s.rejectedKeys)
+                }
+                if s.kind == .ledgerCertificate || s.kind == .ledgerClaim {
                     for (i, b) in s.bindings.enumerated() { if case .none = b {} else { result.carried.insert(i) } }
                 }
             }

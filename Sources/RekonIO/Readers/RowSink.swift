@@ -76,6 +76,11 @@ final class RowSink {
         {
             rejectedKeys.append(PolicyKey(bank: bank, ref: r))
         }
+        if kind == .claim, let bank = values.text(ClaimField.bank_code.rawValue),
+            let r = values.text(ClaimField.claim_ref.rawValue)
+        {
+            rejectedKeys.append(PolicyKey(bank: bank, ref: r))
+        }
     }
 
     /// A row that could not be split into fields.
