@@ -67,7 +67,7 @@ enum GenCommand {
             throw RekonError(.output, "cannot write the world: \(error)", file: out, reason: "write_failed")
         }
         CLI.log(
-            "rekon: wrote \(summary.policies) bank rows, \(summary.ledgerCertificates) ledger certificates, \(summary.breaks) expected breaks and \(summary.rejects) expected rejects into \(out)"
+            "rekon: wrote \(summary.policies) policy rows, \(summary.endorsements) endorsements, \(summary.ledgerCertificates) ledger certificates, \(summary.breaks) expected breaks and \(summary.rejects) expected rejects into \(out)"
         )
         return 0
     }

@@ -13,6 +13,12 @@ enum FaultKind: Int, CaseIterable, Sendable {
         ledgerSumInsured
     // Premiums, status, refund.
     case bankPremium, ledgerPremium, statusCancelled, statusActive, refund
+    // Endorsements (see `WorldModel.endorsements(of:fault:)`): the ledger did not apply a DATA_CHANGE, a
+    // TOP_UP or an EARLY_SETTLEMENT, or got a refund wrong; the bank's top-up premium is off; an endorsement
+    // effective before its policy starts (a reject), for a policy nobody holds, or dated after the cut-off
+    // (no break: counted in summary.json).
+    case endDataChangeMissed, endTopUpMissed, endRefundWrong, endSettlementMissed, endTopUpPremium,
+        endBeforeStart, endUnknownPolicy, endAfterAsOf
 
     /// The reject a faulty bank row makes: reason and field.
     var reject: (reason: ReasonCode, field: String)? {
@@ -38,13 +44,15 @@ enum FaultKind: Int, CaseIterable, Sendable {
     var force: StatusForce {
         switch self {
         case .statusCancelled, .refund: return .active
+        case .endDataChangeMissed, .endTopUpMissed, .endRefundWrong, .endSettlementMissed, .endTopUpPremium:
+            return .active
         case .statusActive: return .expired
         default: return .none
         }
     }
 
     /// The breaks rekon must report: (category, version, field), all for the policy's ref except
-    /// `duplicateLoan`, whose break is for the new ref.
+    /// `duplicateLoan`, whose break is for the new ref, and `endUnknownPolicy`, whose is for the unknown ref.
     var expectedBreaks: [(BreakCategory, Int, String)] {
         switch self {
         case .missingInLedger: return [(.MISSING_IN_LEDGER, 1, "")]
@@ -64,6 +72,15 @@ enum FaultKind: Int, CaseIterable, Sendable {
         case .ledgerPremium: return [(.PREMIUM_MISCALCULATED, 1, "ledger.premium_amount")]
         case .statusCancelled, .statusActive: return [(.STATUS_MISMATCH, 1, "status")]
         case .refund: return [(.REFUND_MISMATCH, 1, "refund_amount")]
+        case .endDataChangeMissed: return [(.FIELD_MISMATCH, 1, "debtor_name")]
+        case .endTopUpMissed:
+            return [
+                (.STATUS_MISMATCH, 1, "status"), (.REFUND_MISMATCH, 1, "refund_amount"), (.MISSING_IN_LEDGER, 2, ""),
+            ]
+        case .endRefundWrong: return [(.REFUND_MISMATCH, 1, "refund_amount")]
+        case .endSettlementMissed: return [(.STATUS_MISMATCH, 1, "status"), (.REFUND_MISMATCH, 1, "refund_amount")]
+        case .endTopUpPremium: return [(.PREMIUM_MISCALCULATED, 2, "bank.premium_amount")]
+        case .endUnknownPolicy: return [(.MISSING_IN_BANK, 0, "endorsement_ref")]
         default: return []
         }
     }

@@ -5,6 +5,9 @@ private let idr = Lit("IDR")
 private let statusActive = Lit("ACTIVE")
 private let statusExpired = Lit("EXPIRED")
 private let statusCancelled = Lit("CANCELLED")
+private let statusReplaced = Lit("REPLACED")
+private let statusSettled = Lit("SETTLED")
+private let versionSuffix = Lit("-2")
 private let zero = Lit("0")
 private let nothing = Lit("")
 private let timeZone = Lit("+07:00")
@@ -110,12 +113,17 @@ extension WorldModel {
     }
 
     /// The ledger certificate of `p` numbered `certificate`, one field off as a ledger fault says.
-    /// `variation` lets a clean certificate spell the name with another case or extra blanks.
-    func fillLedgerRow(_ p: PolicyRecord, certificate: Int, fault: Fault?, variation: Bool, into row: inout FieldRow) {
+    /// `variation` lets a clean certificate spell the name with another case or extra blanks. `cover`: the
+    /// version of a policy with endorsements the certificate is for (version 2 numbered `<certificate>-2`).
+    func fillLedgerRow(
+        _ p: PolicyRecord, certificate: Int, fault: Fault?, variation: Bool, cover: CoverVersion? = nil,
+        into row: inout FieldRow
+    ) {
         let kind = fault?.kind
         let spec = products[p.product]
         row.reset()
         appendCertificateNo(bank: p.bank, number: certificate, to: &row.bytes)
+        if let c = cover, c.number > 1 { row.bytes.append(versionSuffix) }
         row.close()
         appendRef(bank: p.bank, serial: p.serial, to: &row.bytes)
         row.close()
@@ -130,7 +138,7 @@ extension WorldModel {
         row.close()
 
         let nameStart = row.bytes.count
-        appendName(p, to: &row.bytes)
+        if cover?.renamed == true { appendNewName(p, to: &row.bytes) } else { appendName(p, to: &row.bytes) }
         if kind == .ledgerName || (variation && p.ledgerNameVariant > 0) {
             var name = Array(UnsafeBufferPointer(start: row.bytes.base + nameStart, count: row.bytes.count - nameStart))
             if kind == .ledgerName { WorldModel.typo(&name) } else { WorldModel.vary(&name, p.ledgerNameVariant) }
@@ -155,6 +163,34 @@ extension WorldModel {
             premium = Money.premium(sumInsured: si, rate: p.rate)
         }
         if kind == .ledgerPremium, let f = fault { premium += f.premiumDelta }
+        if let c = cover {
+            row.int(c.sumInsured)
+            row.day(c.start)
+            row.day(c.end)
+            row.int(Int64(c.tenor))
+            row.int(c.premium)
+            switch c.status {
+            case .active: row.field(statusActive)
+            case .expired: row.field(statusExpired)
+            case .replaced: row.field(statusReplaced)
+            case .settled: row.field(statusSettled)
+            case .cancelled: row.field(statusCancelled)
+            }
+            if c.refund < 0 || (c.refund == 0 && c.status == .active && p.ledgerRefundEmpty) {
+                row.empty()
+            } else {
+                row.int(c.refund)
+            }
+            if c.status == .replaced {
+                appendCertificateNo(bank: p.bank, number: certificate, to: &row.bytes)
+                row.bytes.append(versionSuffix)
+            }
+            row.close()  // replaced_by
+            if c.lastSeq > 0 { appendEndorsementRef(bank: p.bank, serial: p.serial, seq: c.lastSeq, to: &row.bytes) }
+            row.close()  // last_endorsement_ref
+            appendUpdatedAt(p, from: c.start, to: &row)
+            return
+        }
         row.int(si)
         if kind == .ledgerStartDate, let f = fault {
             row.day(p.start.addingDays(-(Int(f.random % 5) + 1)))
@@ -176,7 +212,12 @@ extension WorldModel {
         }
         row.empty()  // replaced_by
         row.empty()  // last_endorsement_ref
-        let issued = min(p.start.addingDays(p.issueDelayDays), asOf)
+        appendUpdatedAt(p, from: p.start, to: &row)
+    }
+
+    /// `updated_at`: a few days after `start` (never after the cut-off), at the policy's time of day, +07:00.
+    func appendUpdatedAt(_ p: PolicyRecord, from start: Day, to row: inout FieldRow) {
+        let issued = min(start.addingDays(p.issueDelayDays), asOf)
         if issued == p.start { row.bytes.iso(p.startCivil) } else { row.bytes.iso(issued) }
         row.bytes.byte(UInt8(ascii: "T"))
         row.bytes.padded(p.issueSeconds / 3600, width: 2)

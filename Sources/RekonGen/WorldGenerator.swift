@@ -46,6 +46,8 @@ public struct WorldSummary: Sendable {
     /// The policy rows written to the bank files (duplicates and rejected rows included, policies the bank
     /// never sent left out).
     public var policies: Int
+    /// The endorsement rows of the bank drops.
+    public var endorsements: Int = 0
     /// The certificate rows of the ledger export.
     public var ledgerCertificates: Int
     /// The breaks and rejects truth.json says rekon must report.
@@ -71,7 +73,7 @@ public enum WorldError: Error, Equatable, CustomStringConvertible {
 public enum WorldGenerator {
     /// Writes the world into `directory` (created when missing): `bank/`, `ledger/`, `rekon.json`, `truth.json`.
     /// Same options, same bytes. Earlier generated drops and ledger exports in `bank/` and `ledger/` (names
-    /// `BK?_NB_*.csv[.gz]`, `BK?_DROP_*.xml`, `ledger_certificates_*.csv`) are removed first, so that a world
+    /// `BK?_NB_*.csv[.gz]`, `BK?_END_*.csv[.gz]`, `BK?_DROP_*.xml`, `ledger_certificates_*.csv`) are removed first, so that a world
     /// of another date does not leave files rekon would read.
     public static func generate(_ options: WorldOptions, into directory: String) throws -> WorldSummary {
         try World(options: options, directory: directory).write()
@@ -130,7 +132,17 @@ struct World: Sendable {
             width += 1
             limit *= 10
         }
-        model = WorldModel(seed: options.seed, asOf: options.asOf, serialWidth: width)
+        let config: Config
+        do {
+            config = try Config.load(
+                json: Array(World.configJSON(options: options, products: WorldModel.standardProducts).utf8),
+                origin: "rekon.json")
+        } catch {
+            throw WorldError.invalidOptions("the world's rekon.json does not load: \(error)")
+        }
+        model = WorldModel(
+            seed: options.seed, asOf: options.asOf, serialWidth: width,
+            configProducts: WorldModel.standardProducts.map { config.products[$0.code]! })
         plan = FaultPlan.make(total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats)
         var faultAt = [Int32](repeating: -1, count: n)
         for (k, f) in plan.faults.enumerated() { faultAt[f.index] = Int32(k) }
@@ -155,6 +167,16 @@ struct World: Sendable {
 
     var ledgerName: String { "ledger_certificates_\(stamp).csv" }
 
+    /// The bank's endorsement file (nil: the endorsements go inside its XML drop).
+    func endorsementFileName(bank b: Int) -> String? {
+        let code = model.banks[b].code
+        switch formats[b] {
+        case .csv: return "\(code)_END_\(stamp).csv"
+        case .gzip: return "\(code)_END_\(stamp).csv.gz"
+        case .xml: return nil
+        }
+    }
+
     func path(_ relative: String) -> String {
         directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
     }
@@ -172,8 +194,9 @@ struct World: Sendable {
                     jobs.finish(k, rows: try world.writeLedger(relative: "ledger/" + world.ledgerName), rejects: [])
                 } else {
                     let name = world.fileName(bank: k - 1)
-                    let (rows, rejects) = try world.writeBank(k - 1, relative: "bank/" + name, name: name)
-                    jobs.finish(k, rows: rows, rejects: rejects)
+                    let r = try world.writeBank(k - 1, relative: "bank/" + name, name: name)
+                    jobs.finish(
+                        k, rows: r.rows, rejects: r.rejects, endorsements: r.endorsements, afterAsOf: r.afterAsOf)
                 }
             } catch {
                 jobs.fail(k, error)
@@ -184,10 +207,23 @@ struct World: Sendable {
         var files: [String] = []
         var fileRows: [(String, Int)] = []
         var rejects: [TruthReject] = []
+        var endorsementRows = 0
+        var afterAsOf = 0
         for b in 0..<bankCount {
             let relative = "bank/" + fileName(bank: b)
-            files.append(relative)
-            fileRows.append((relative, jobs.rows[b + 1]))
+            let end = jobs.endorsements[b + 1]
+            endorsementRows += end
+            afterAsOf += jobs.afterAsOf[b + 1]
+            if let e = endorsementFileName(bank: b) {
+                files.append(relative)
+                fileRows.append((relative, jobs.rows[b + 1]))
+                files.append("bank/" + e)
+                fileRows.append(("bank/" + e, end))
+            } else {
+                // The XML drop holds both: its row count is over every kind read from it.
+                files.append(relative)
+                fileRows.append((relative, jobs.rows[b + 1] + end))
+            }
             rejects.append(contentsOf: jobs.rejects[b + 1])
         }
         files.append("ledger/" + ledgerName)
@@ -195,7 +231,10 @@ struct World: Sendable {
 
         var breaks: [TruthBreak] = []
         for f in plan.faults {
-            let ref = model.ref(bank: f.bank, serial: f.kind == .duplicateLoan ? f.extraSerial : f.serial)
+            let ref =
+                f.kind == .endUnknownPolicy
+                ? model.unknownRef(bank: f.bank, serial: f.serial)
+                : model.ref(bank: f.bank, serial: f.kind == .duplicateLoan ? f.extraSerial : f.serial)
             for (category, version, field) in f.kind.expectedBreaks {
                 breaks.append(
                     TruthBreak(
@@ -208,11 +247,15 @@ struct World: Sendable {
 
         try writeText(relative: "rekon.json", configJSON())
         files.append("rekon.json")
-        try writeText(relative: "truth.json", truthJSON(breaks: breaks, rejects: rejects, fileRows: fileRows))
+        try writeText(
+            relative: "truth.json",
+            truthJSON(
+                breaks: breaks, rejects: rejects, fileRows: fileRows, endorsements: endorsementRows,
+                afterAsOf: afterAsOf))
         files.append("truth.json")
         return WorldSummary(
-            files: files, policies: jobs.rows[1...].reduce(0, +), ledgerCertificates: jobs.rows[0],
-            breaks: breaks.count, rejects: rejects.count)
+            files: files, policies: jobs.rows[1...].reduce(0, +), endorsements: endorsementRows,
+            ledgerCertificates: jobs.rows[0], breaks: breaks.count, rejects: rejects.count)
     }
 
     func prepareDirectories() throws {
@@ -228,7 +271,8 @@ struct World: Sendable {
         func generated(_ name: String, inBank: Bool) -> Bool {
             if !inBank { return name.hasPrefix("ledger_certificates_") && name.hasSuffix(".csv") }
             return codes.contains { c in
-                (name.hasPrefix(c + "_NB_") && (name.hasSuffix(".csv") || name.hasSuffix(".csv.gz")))
+                ((name.hasPrefix(c + "_NB_") || name.hasPrefix(c + "_END_"))
+                    && (name.hasSuffix(".csv") || name.hasSuffix(".csv.gz")))
                     || (name.hasPrefix(c + "_DROP_") && name.hasSuffix(".xml"))
             }
         }
@@ -248,13 +292,30 @@ struct World: Sendable {
 
     // MARK: - Bank drops
 
-    /// Writes bank `b`'s drop; returns its data rows and the rejects it holds.
-    func writeBank(_ b: Int, relative: String, name: String) throws -> (Int, [TruthReject]) {
+    /// What writing one bank's drops gave.
+    struct BankResult {
+        var rows = 0
+        var rejects: [TruthReject] = []
+        var endorsements = 0
+        var afterAsOf = 0
+    }
+
+    /// Writes bank `b`'s drop and its endorsements (a file of their own, or inside its XML drop).
+    func writeBank(_ b: Int, relative: String, name: String) throws -> BankResult {
         let format = formats[b]
         let out = try ByteOutput(path: path(relative), gzip: format == .gzip)
+        let endName = endorsementFileName(bank: b)
+        let endOut = try endName.map { try ByteOutput(path: path("bank/" + $0), gzip: format == .gzip) }
+        // The XML drop's endorsements, after its policies: kept until those are written.
+        var xmlEndorsements = RawBytes(capacity: format == .xml ? 1 << 16 : 64)
+        defer { xmlEndorsements.free() }
         var row = FieldRow(csv: format != .xml)
         defer { row.free() }
-        var rejects: [TruthReject] = []
+        var endRow = FieldRow(csv: format != .xml)
+        defer { endRow.free() }
+        var result = BankResult()
+        var endRejects: [(line: Int, TruthReject)] = []
+        var endLine = 0
         var line = 1
         var rows = 0
         var sumInsured: Int64 = 0
@@ -282,6 +343,10 @@ struct World: Sendable {
             CSVEncoder.header(names, to: &out.buffer)
             line = 2
         }
+        if let endOut {
+            CSVEncoder.header(EndorsementText.names, to: &endOut.buffer)
+            endLine = 2
+        }
 
         let insertions = plan.insertions[b]
         var next = 0
@@ -295,7 +360,8 @@ struct World: Sendable {
                     p, fault: kind, delta: kind == .bankPremium ? fault!.premiumDelta : 0,
                     into: &row)
                 if let reject = kind?.reject {
-                    rejects.append(TruthReject(file: name, line: line, reason: reject.reason, field: reject.field))
+                    result.rejects.append(
+                        TruthReject(file: name, line: line, reason: reject.reason, field: reject.field))
                 }
                 line +=
                     format == .xml
@@ -304,6 +370,34 @@ struct World: Sendable {
                 rows += 1
                 sumInsured += si ?? 0
                 premiums += premium
+            }
+            if fault == nil || kind!.isEndorsement {
+                var events = model.endorsements(of: p, fault: fault)
+                if !events.isEmpty {
+                    _ = model.replay(p, &events)
+                    for e in events {
+                        model.fillEndorsementRow(p, e, into: &endRow)
+                        if e.effective > options.asOf && !e.unknownPolicy { result.afterAsOf += 1 }
+                        if e.effective < p.start && !e.unknownPolicy {
+                            endRejects.append(
+                                (
+                                    endLine,
+                                    TruthReject(
+                                        file: endName ?? name, line: 0, reason: .INCONSISTENT_DATES,
+                                        field: "effective_date")
+                                ))
+                        }
+                        if let endOut {
+                            endLine += CSVEncoder.append(endRow, to: &endOut.buffer)
+                        } else {
+                            endLine += XMLEncoder.appendRecord(
+                                endRow, element: EndorsementText.element, names: EndorsementText.tags,
+                                to: &xmlEndorsements)
+                        }
+                        result.endorsements += 1
+                    }
+                    try endOut?.flushIfFull()
+                }
             }
             while next < insertions.count && plan.faults[insertions[next]].insertAfter == serial {
                 let f = plan.faults[insertions[next]]
@@ -322,36 +416,60 @@ struct World: Sendable {
             try out.flushIfFull()
         }
         if format == .xml {
+            // `  </Policies>` and `  <Endorsements>` come before the first endorsement.
+            let first = line + 2
+            for (k, r) in endRejects {
+                var t = r
+                t.line = first + k
+                result.rejects.append(t)
+            }
+            out.buffer.append("  </Policies>\n  <Endorsements>\n")
+            try out.flush()
+            out.buffer.append(xmlEndorsements.raw)
             out.buffer.append(
                 """
-                  </Policies>
+                  </Endorsements>
                   <Trailer>
                     <policy_count>\(rows)</policy_count>
                     <policy_sum_insured>\(sumInsured)</policy_sum_insured>
                     <policy_premium_amount>\(premiums)</policy_premium_amount>
-                    <endorsement_count>0</endorsement_count>
+                    <endorsement_count>\(result.endorsements)</endorsement_count>
                     <claim_count>0</claim_count>
                     <claim_amount_total>0</claim_amount_total>
                   </Trailer>
                 </Drop>
 
                 """)
+        } else {
+            for (k, r) in endRejects {
+                var t = r
+                t.line = k
+                result.rejects.append(t)
+            }
         }
         try out.finish()
-        return (rows, rejects)
+        try endOut?.finish()
+        result.rows = rows
+        return result
     }
 
     // MARK: - Ledger
 
-    /// The certificates in a shuffled order: each policy's (unless missing or dropped with a rejected row),
+    /// The certificates in a shuffled order: each policy's (unless missing or dropped with a rejected row; two
+    /// for a policy with a top-up),
     /// the ledger's duplicates and the certificates of loan duplicates. Returns the rows written.
     func writeLedger(relative: String) throws -> Int {
         let n = options.policies
         var entries: [UInt64] = []
         entries.reserveCapacity(n + plan.faults.count)
         for i in 0..<n {
-            if let f = fault(i), !f.ledgerHasPolicy { continue }
+            let f = fault(i)
+            if let f, !f.ledgerHasPolicy { continue }
             entries.append(UInt64(i) << 2)
+            // The second certificate of a policy with a top-up.
+            if (f == nil || f!.kind.isEndorsement) && model.ledgerVersions(index: i, fault: f) == 2 {
+                entries.append(UInt64(i) << 2 | 3)
+            }
         }
         for (k, f) in plan.faults.enumerated() {
             if f.kind == .duplicateInLedger { entries.append(UInt64(k) << 2 | 1) }
@@ -367,13 +485,21 @@ struct World: Sendable {
         for e in entries {
             let tag = e & 3
             let value = Int(e >> 2)
-            if tag == 0 {
+            if tag == 0 || tag == 3 {
                 var b = 0
                 while b + 1 < offsets.count && value >= offsets[b + 1] { b += 1 }
                 let serial = value - offsets[b] + 1
                 let fault = self.fault(value)
                 let p = model.policy(value, bank: b, serial: serial, force: fault?.kind.force ?? .none)
-                model.fillLedgerRow(p, certificate: serial, fault: fault, variation: fault == nil, into: &row)
+                var events = fault == nil || fault!.kind.isEndorsement ? model.endorsements(of: p, fault: fault) : []
+                if events.isEmpty {
+                    model.fillLedgerRow(p, certificate: serial, fault: fault, variation: fault == nil, into: &row)
+                } else {
+                    let versions = model.ledgerVersions(p, &events, fault: fault)
+                    model.fillLedgerRow(
+                        p, certificate: serial, fault: fault, variation: fault == nil,
+                        cover: versions[tag == 3 ? 1 : 0], into: &row)
+                }
             } else {
                 let f = plan.faults[value]
                 let p = model.policy(f.index, bank: f.bank, serial: f.serial, force: f.kind.force)
@@ -416,7 +542,9 @@ struct World: Sendable {
         return out + "\""
     }
 
-    func configJSON() -> String {
+    func configJSON() -> String { World.configJSON(options: options, products: model.products) }
+
+    static func configJSON(options: WorldOptions, products: [ProductSpec]) -> String {
         var s = "{\n"
         s +=
             "  \"comment\": \(World.json("Synthetic world of rekon gen: seed \(options.seed), \(options.policies) policies; see truth.json for what rekon must report.")),\n"
@@ -425,7 +553,7 @@ struct World: Sendable {
         s += "  \"ledger\": [\"ledger\"],\n"
         s += "  \"out\": \"out\",\n"
         s += "  \"products\": {\n"
-        for (k, p) in model.products.enumerated() {
+        for (k, p) in products.enumerated() {
             s += "    \(World.json(p.code)): {\n"
             s += "      \"name\": \(World.json(p.name)),\n"
             if p.isFlat {
@@ -444,14 +572,17 @@ struct World: Sendable {
             s +=
                 "      \"tenor_months\": {\"min\": \(ProductLimits.tenorMonths.min), \"max\": \(ProductLimits.tenorMonths.max)},\n"
             s +=
-                "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)}\n"
-            s += k == model.products.count - 1 ? "    }\n" : "    },\n"
+                "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)},\n"
+            s += "      \"refund\": \(p.refundJSON)\n"
+            s += k == products.count - 1 ? "    }\n" : "    },\n"
         }
         s += "  }\n}\n"
         return s
     }
 
-    func truthJSON(breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)]) -> String {
+    func truthJSON(
+        breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)], endorsements: Int, afterAsOf: Int
+    ) -> String {
         var s = "{\n"
         s +=
             "  \"generator\": {\"seed\": \(options.seed), \"policies\": \(options.policies), \"faults\": \(plan.faults.count), \"as_of\": \"\(options.asOf.iso)\"},\n"
@@ -469,7 +600,7 @@ struct World: Sendable {
             "{" + pairs.map { "\(World.json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
         s +=
-            "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons))},\n"
+            "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons)), \"endorsements\": \(endorsements), \"endorsements_after_as_of\": \(afterAsOf)},\n"
         s += "  \"files\": \(object(fileRows)),\n"
         s += "  \"breaks\": ["
         for (k, b) in breaks.enumerated() {
@@ -495,18 +626,24 @@ final class Jobs: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var rows: [Int]
     private(set) var rejects: [[TruthReject]]
+    private(set) var endorsements: [Int]
+    private(set) var afterAsOf: [Int]
     private var errors: [(Int, any Error)] = []
 
     init(count: Int) {
         rows = Array(repeating: 0, count: count)
         rejects = Array(repeating: [], count: count)
+        endorsements = rows
+        afterAsOf = rows
     }
 
-    func finish(_ job: Int, rows n: Int, rejects r: [TruthReject]) {
+    func finish(_ job: Int, rows n: Int, rejects r: [TruthReject], endorsements e: Int = 0, afterAsOf a: Int = 0) {
         lock.lock()
         defer { lock.unlock() }
         rows[job] = n
         rejects[job] = r
+        endorsements[job] = e
+        afterAsOf[job] = a
     }
 
     func fail(_ job: Int, _ error: any Error) {

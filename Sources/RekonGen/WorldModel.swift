@@ -13,6 +13,8 @@ struct ProductSpec: Sendable {
     let siMillions: (lo: Int, hi: Int)
     /// How much a plafond may exceed the sum insured, in steps of 500 000.
     let plafondSteps: Int
+    /// The product's `refund` object in rekon.json.
+    let refundJSON: String
 
     let codeBytes: Lit
     let coverageBytes: Lit
@@ -21,8 +23,9 @@ struct ProductSpec: Sendable {
 
     init(
         code: String, coverage: String, name: String, bands: [(maxTenor: Int, rate: Rate)], tenors: [Int],
-        siMillions: (lo: Int, hi: Int), plafondSteps: Int
+        siMillions: (lo: Int, hi: Int), plafondSteps: Int, refundJSON: String
     ) {
+        self.refundJSON = refundJSON
         self.code = code
         self.coverage = coverage
         self.name = name
@@ -214,15 +217,18 @@ struct WorldModel: Sendable {
         ProductSpec(
             code: "KPR-LIFE", coverage: "LIFE", name: "KPR home loan life cover (coverage LIFE)",
             bands: [(12, Rate(micros: 5_000_000)), (60, Rate(micros: 7_500_000)), (240, Rate(micros: 12_250_000))],
-            tenors: [12, 24, 36, 60, 84, 120, 180, 240], siMillions: (100, 2_500), plafondSteps: 60),
+            tenors: [12, 24, 36, 60, 84, 120, 180, 240], siMillions: (100, 2_500), plafondSteps: 60,
+            refundJSON: "{\"method\": \"PRO_RATA_MONTHS\"}"),
         ProductSpec(
             code: "KTA-PHK", coverage: "LIFE_PHK", name: "KTA personal loan life and lay-off cover (coverage LIFE_PHK)",
             bands: [(Int.max, Rate(micros: 9_500_000))],
-            tenors: [6, 12, 18, 24, 36, 48, 60], siMillions: (10, 500), plafondSteps: 20),
+            tenors: [6, 12, 18, 24, 36, 48, 60], siMillions: (10, 500), plafondSteps: 20,
+            refundJSON: "{\"method\": \"RULE_OF_78\", \"admin_fee\": 25000}"),
         ProductSpec(
             code: "KUR-CREDIT", coverage: "CREDIT", name: "KUR micro business credit cover (coverage CREDIT)",
             bands: [(Int.max, Rate(micros: 15_000_000))],
-            tenors: [6, 12, 18, 24, 36], siMillions: (5, 500), plafondSteps: 10),
+            tenors: [6, 12, 18, 24, 36], siMillions: (5, 500), plafondSteps: 10,
+            refundJSON: "{\"method\": \"PRO_RATA_DAYS\", \"share\": 0.9}"),
     ]
 
     static let standardBanks: [BankSpec] = [
@@ -231,10 +237,14 @@ struct WorldModel: Sendable {
         BankSpec(code: "BKC", codeBytes: Lit("BKC"), preferred: .xml, share: 20, loanPrefix: Lit("3310")),
     ]
 
-    init(seed: UInt64, asOf: Day, serialWidth: Int) {
+    /// The products as rekon reads them from the world's rekon.json (refund rules, rates), by `products` index.
+    let configProducts: [Product]
+
+    init(seed: UInt64, asOf: Day, serialWidth: Int, configProducts: [Product]) {
         self.seed = seed
         self.asOf = asOf
         self.serialWidth = serialWidth
+        self.configProducts = configProducts
     }
 
     /// Policy `index` of the world (the `serial`-th of its bank), derived from its own random stream.

@@ -219,6 +219,15 @@ import Testing
         expectSame(reported.rejects, truth.rejects, "rejects", sourceLocation: sourceLocation)
         // breaks.csv lists the same breaks as breaks.jsonl, in the same order.
         #expect(try breaksCSV(work.appendingPathComponent("out")) == reported.breakKeys, sourceLocation: sourceLocation)
+        // Endorsements dated after the cut-off are counted, not applied.
+        let truthJSON = try jsonObject(
+            try Data(contentsOf: work.appendingPathComponent("world/truth.json")), "truth.json")
+        let summary = try jsonObject(
+            try Data(contentsOf: work.appendingPathComponent("out/summary.json")), "summary.json")
+        let counts = truthJSON["counts"] as? [String: Any]
+        #expect(
+            int(summary["endorsements_after_as_of"]) == int(counts?["endorsements_after_as_of"] ?? 0),
+            "endorsements after the cut-off", sourceLocation: sourceLocation)
     }
 
     // MARK: - Tests

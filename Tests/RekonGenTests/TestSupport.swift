@@ -60,6 +60,8 @@ struct RejectID: Hashable, Comparable, CustomStringConvertible {
         (a.file, a.line, a.reason, a.field) < (b.file, b.line, b.reason, b.field)
     }
     var description: String { "\(file):\(line) \(reason) \(field)" }
+    /// An endorsement rekon rejects once its policy is known (effective before the policy starts), not its reader.
+    var isEndorsementReject: Bool { reason == "INCONSISTENT_DATES" && field == "effective_date" }
 }
 
 /// A world's truth.json.
@@ -71,6 +73,8 @@ struct Truth {
     var files: [String: Int]
     var categories: [String: Int]
     var reasons: [String: Int]
+    var endorsements: Int
+    var endorsementsAfterAsOf: Int
 
     init(_ path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -93,7 +97,12 @@ struct Truth {
         let counts = (j["counts"] as? [String: Any]) ?? [:]
         categories = ((counts["categories"] as? [String: Any]) ?? [:]).mapValues { ($0 as! NSNumber).intValue }
         reasons = ((counts["reasons"] as? [String: Any]) ?? [:]).mapValues { ($0 as! NSNumber).intValue }
+        endorsements = (counts["endorsements"] as? NSNumber)?.intValue ?? -1
+        endorsementsAfterAsOf = (counts["endorsements_after_as_of"] as? NSNumber)?.intValue ?? -1
     }
+
+    /// The rejects rekon's reader makes (the endorsement rejects come later, from the replay).
+    var readerRejects: [RejectID] { rejects.filter { !$0.isEndorsementReject } }
 
     /// The data rows truth.json gives for the file with this base name.
     func rows(of name: String) -> Int? {

@@ -10,6 +10,11 @@ public struct Product: Sendable, Equatable {
     }
 
     public struct Refund: Sendable, Equatable {
+        public init(method: RefundMethod = .PRO_RATA_MONTHS, shareMicros: Int64 = 1_000_000, adminFee: Int64 = 0) {
+            self.method = method
+            self.shareMicros = shareMicros
+            self.adminFee = adminFee
+        }
         public var method = RefundMethod.PRO_RATA_MONTHS
         /// In millionths: 1_000_000 is the whole refund.
         public var shareMicros: Int64 = 1_000_000

@@ -70,6 +70,8 @@ public struct Pricing: Sendable {
 
 /// What the replay of one policy produced besides its versions.
 public struct ReplayNotes: Sendable {
+    public init() {}
+
     /// Endorsements dated after the cut-off, not applied.
     public var afterAsOf = 0
     /// Endorsements that cannot apply: effective before the policy starts (INCONSISTENT_DATES).
@@ -179,7 +181,8 @@ public struct Replay: Sendable {
                 continue
             }
             var v = versions[versions.count - 1]
-            guard v.status == "ACTIVE" else {
+            // A version that has ended, or run out of cover by this date, takes no more events.
+            guard v.status == "ACTIVE" && eff < v.endDate else {
                 notes.afterEnd.append(e)
                 continue
             }
