@@ -63,14 +63,14 @@ else
     WORLD=$WORK/world
     # The generator's sources are in the stamp too, so that a changed generator makes a new world.
     GEN_SHA=$(cat Sources/RekonGen/*.swift Sources/RekonCommand/GenCommand.swift 2>/dev/null | sha256sum | cut -c1-12)
-    STAMP="policies=$POLICIES seed=$SEED formats=csv generator=$GEN_SHA"
+    STAMP="policies=$POLICIES seed=$SEED formats=csv new-business-only generator=$GEN_SHA"
     if [[ ${REGEN:-0} != 1 && -f $WORLD/.bench-stamp && "$(cat "$WORLD/.bench-stamp")" == "$STAMP" ]]; then
         log "reusing $WORLD ($STAMP)"
     else
         log "rekon gen: $STAMP"
         rm -rf "$WORLD" "$WORLD.tmp"
         if ! /usr/bin/time -f "%e s, %M KiB" -o "$WORK/logs/gen.time" \
-            "$REKON" gen --out "$WORLD.tmp" --policies "$POLICIES" --seed "$SEED" --formats csv \
+            "$REKON" gen --out "$WORLD.tmp" --policies "$POLICIES" --seed "$SEED" --formats csv --no-endorsements \
             >"$WORK/logs/gen.log" 2>&1; then
             cat "$WORK/logs/gen.log" >&2
             rm -rf "$WORLD.tmp"

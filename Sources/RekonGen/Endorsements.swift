@@ -81,7 +81,7 @@ extension WorldModel {
     /// The endorsement pattern of clean policy `index` (nil: it has none), from its own stream, without the policy.
     @inline(__always) func endorsementPattern(_ index: Int) -> (pattern: Int, rng: SplitMix64)? {
         var r = SplitMix64.stream(seed: seed, salt: 0xE4D0_0003, index: index)
-        guard r.percent(20) else { return nil }
+        guard r.percent(endorsementPercent) else { return nil }
         return (r.below(WorldModel.patterns.count), r)
     }
 

@@ -135,11 +135,13 @@ struct FaultPlan: Sendable {
     }
 
     /// Places `total` faults, kinds in turn, each occurrence of a kind at another bank.
-    static func make(total: Int, seed: UInt64, counts: [Int], offsets: [Int], formats: [DropFormat]) -> FaultPlan {
+    static func make(
+        total: Int, seed: UInt64, counts: [Int], offsets: [Int], formats: [DropFormat], withEndorsements: Bool = true
+    ) -> FaultPlan {
         var plan = FaultPlan()
         plan.insertions = Array(repeating: [], count: counts.count)
         var rng = SplitMix64.stream(seed: seed, salt: 0xFA17_0002, index: 0)
-        let kinds = FaultKind.allCases
+        let kinds = FaultKind.allCases.filter { withEndorsements || !$0.isEndorsement }
         var nextRef = counts.map { $0 + 1 }
         var nextCertificate = counts.map { $0 + 1 }
         var taken = Set<Int>()

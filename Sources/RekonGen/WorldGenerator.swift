@@ -24,13 +24,16 @@ public struct WorldOptions: Sendable {
     /// The drop layouts the banks may use. BKA prefers CSV, BKB gzip, BKC XML; a bank whose layout is not
     /// in the set writes the first one of csv, gzip, xml that is. With only `.csv` every bank writes plain CSV.
     public var formats: Set<DropFormat> = [.csv, .gzip, .xml]
+    /// Whether about 20% of the policies get endorsements (and endorsement faults are among the faults).
+    public var endorsements = true
 
     public static let defaultAsOf = Day(year: 2026, month: 6, day: 30)!
 
     public init(
         policies: Int = 2_000, seed: UInt64 = 1, asOf: Day = WorldOptions.defaultAsOf,
-        faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml]
+        faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml], endorsements: Bool = true
     ) {
+        self.endorsements = endorsements
         self.policies = policies
         self.seed = seed
         self.asOf = asOf
@@ -142,8 +145,11 @@ struct World: Sendable {
         }
         model = WorldModel(
             seed: options.seed, asOf: options.asOf, serialWidth: width,
+            endorsementPercent: options.endorsements ? 20 : 0,
             configProducts: WorldModel.standardProducts.map { config.products[$0.code]! })
-        plan = FaultPlan.make(total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats)
+        plan = FaultPlan.make(
+            total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats,
+            withEndorsements: options.endorsements)
         var faultAt = [Int32](repeating: -1, count: n)
         for (k, f) in plan.faults.enumerated() { faultAt[f.index] = Int32(k) }
         self.faultAt = faultAt

@@ -212,6 +212,8 @@ struct WorldModel: Sendable {
     let banks: [BankSpec] = WorldModel.standardBanks
     /// Digits of the serial in policy refs and certificate numbers (at least 7).
     let serialWidth: Int
+    /// The share of clean policies, in percent, that get endorsements.
+    let endorsementPercent: Int
 
     static let standardProducts: [ProductSpec] = [
         ProductSpec(
@@ -240,7 +242,8 @@ struct WorldModel: Sendable {
     /// The products as rekon reads them from the world's rekon.json (refund rules, rates), by `products` index.
     let configProducts: [Product]
 
-    init(seed: UInt64, asOf: Day, serialWidth: Int, configProducts: [Product]) {
+    init(seed: UInt64, asOf: Day, serialWidth: Int, endorsementPercent: Int = 20, configProducts: [Product]) {
+        self.endorsementPercent = endorsementPercent
         self.seed = seed
         self.asOf = asOf
         self.serialWidth = serialWidth
