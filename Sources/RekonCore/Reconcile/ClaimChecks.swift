@@ -85,6 +85,20 @@ extension PolicyReconciler.Run {
                 _ = add(b)
             }
         }
+        // The benefit the product pays for the claim type: a share of the sum insured in force.
+        if let v = inForce, let share = product?.claims.benefitShareMicros[type], let amount = c.int(C.claim_amount) {
+            let benefit = Money.roundHalfUp(Int128(v.sumInsured) * Int128(share), 1_000_000)
+            let diff = amount - benefit
+            if diff.magnitude > rc.config.tolerance("claim_amount") {
+                var b = claimBreak(.CLAIM_AMOUNT_MISMATCH, c, version: version, field: "bank.claim_amount")
+                b.bankValue = "\(amount)"
+                b.difference = "\(diff)"
+                b.amountIDR = Int64(diff.magnitude)
+                b.detail =
+                    "the claim amount differs from the benefit \(benefit) = \(v.sumInsured) × \(Rate(micros: share)) of the sum insured"
+                _ = add(b)
+            }
+        }
         let certNo =
             inForce.flatMap { v in
                 certificates.count >= v.version
