@@ -14,7 +14,7 @@ REKON=.build/release/rekon
 for kind in nb all; do
   world="$WORK/world-$kind-$N"
   if [ ! -f "$world/truth.json" ]; then
-    flag=""; [ "$kind" = nb ] && flag="--no-endorsements"
+    flag=""; [ "$kind" = nb ] && flag="--no-endorsements --no-claims"
     rm -rf "$world"
     "$REKON" gen --out "$world" --policies "$N" --seed 42 --formats csv $flag 2>/dev/null
   fi

@@ -70,7 +70,7 @@ else
         log "rekon gen: $STAMP"
         rm -rf "$WORLD" "$WORLD.tmp"
         if ! /usr/bin/time -f "%e s, %M KiB" -o "$WORK/logs/gen.time" \
-            "$REKON" gen --out "$WORLD.tmp" --policies "$POLICIES" --seed "$SEED" --formats csv --no-endorsements \
+            "$REKON" gen --out "$WORLD.tmp" --policies "$POLICIES" --seed "$SEED" --formats csv --no-endorsements --no-claims \
             >"$WORK/logs/gen.log" 2>&1; then
             cat "$WORK/logs/gen.log" >&2
             rm -rf "$WORLD.tmp"

@@ -14,7 +14,8 @@ public enum CLI {
         Usage:
           rekon run --bank PATH... --ledger PATH... --out DIR [--profiles DIR] [--config rekon.json]
                     [--as-of YYYY-MM-DD] [--fail-on-breaks]
-          rekon gen --out DIR [--policies N] [--seed N] [--as-of YYYY-MM-DD] [--formats csv,gzip,xml] [--no-endorsements]
+          rekon gen --out DIR [--policies N] [--seed N] [--as-of YYYY-MM-DD] [--formats csv,gzip,xml]
+                [--no-endorsements] [--no-claims]
           rekon --help | rekon run --help | rekon gen --help | rekon --version
 
         Exit codes:

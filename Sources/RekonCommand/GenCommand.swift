@@ -6,7 +6,7 @@ import RekonGen
 enum GenCommand {
     static let help = """
         Usage: rekon gen --out DIR [--policies N] [--seed N] [--as-of YYYY-MM-DD] [--formats csv,gzip,xml]
-                         [--fault-rate R] [--no-endorsements]
+                         [--fault-rate R] [--no-endorsements] [--no-claims]
 
         Writes a synthetic world into DIR: bank/ (standard CSV, gzip CSV and XML drops), ledger/ (the
         insurer's certificate export), rekon.json (products and paths) and truth.json (every injected break
@@ -17,12 +17,13 @@ enum GenCommand {
           --as-of DATE      cut-off date of the world (default 2026-06-30)
           --formats LIST    drop layouts to write, comma-separated (default csv,gzip,xml)
           --fault-rate R    share of policies given a fault, 0 to 1 (default 0.02, more in small worlds)
-          --no-endorsements new business only (no endorsements, no endorsement faults)
+          --no-endorsements no endorsements (and no endorsement faults)
+          --no-claims       no claims (and no claim faults)
 
         """
 
     static let flags: [String: Bool] = [
-        "no-endorsements": false,
+        "no-endorsements": false, "no-claims": false,
         "out": true, "policies": true, "seed": true, "as-of": true, "formats": true, "fault-rate": true,
     ]
 
@@ -65,6 +66,7 @@ enum GenCommand {
             o.faultRate = v
         }
         o.endorsements = !a.has("no-endorsements")
+        o.claims = !a.has("no-claims")
         let summary: WorldSummary
         do { summary = try WorldGenerator.generate(o, into: out) } catch {
             throw RekonError(.output, "cannot write the world: \(error)", file: out, reason: "write_failed")

@@ -68,7 +68,9 @@ struct CoverVersion: Sendable {
 
 extension FaultKind {
     /// Whether the fault is about endorsements (the policy's new business row and certificate are clean).
-    var isEndorsement: Bool { rawValue >= FaultKind.endDataChangeMissed.rawValue }
+    var isEndorsement: Bool {
+        rawValue >= FaultKind.endDataChangeMissed.rawValue && rawValue <= FaultKind.endAfterAsOf.rawValue
+    }
 }
 
 extension WorldModel {

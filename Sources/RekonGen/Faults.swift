@@ -19,6 +19,12 @@ enum FaultKind: Int, CaseIterable, Sendable {
     // (no break: counted in summary.json).
     case endDataChangeMissed, endTopUpMissed, endRefundWrong, endSettlementMissed, endTopUpPremium,
         endBeforeStart, endUnknownPolicy, endAfterAsOf
+    // Claims (see `WorldModel.claim(of:fault:)`): the ledger lacks the bank's claim, or has one the bank never
+    // sent, or differs in status or paid amount; a claim type the coverage does not give, a loss after the
+    // policy expired, a late report, an APPROVED claim short of a document; a loss before the policy starts (a
+    // reject).
+    case clmMissingInLedger, clmMissingInBank, clmStatus, clmPaidAmount, clmWrongType, clmAfterEnd,
+        clmLateReport, clmDocuments, clmBeforeStart
 
     /// The reject a faulty bank row makes: reason and field.
     var reject: (reason: ReasonCode, field: String)? {
@@ -46,7 +52,7 @@ enum FaultKind: Int, CaseIterable, Sendable {
         case .statusCancelled, .refund: return .active
         case .endDataChangeMissed, .endTopUpMissed, .endRefundWrong, .endSettlementMissed, .endTopUpPremium:
             return .active
-        case .statusActive: return .expired
+        case .statusActive, .clmAfterEnd: return .expired
         default: return .none
         }
     }
@@ -81,6 +87,14 @@ enum FaultKind: Int, CaseIterable, Sendable {
         case .endSettlementMissed: return [(.STATUS_MISMATCH, 1, "status"), (.REFUND_MISMATCH, 1, "refund_amount")]
         case .endTopUpPremium: return [(.PREMIUM_MISCALCULATED, 2, "bank.premium_amount")]
         case .endUnknownPolicy: return [(.MISSING_IN_BANK, 0, "endorsement_ref")]
+        case .clmMissingInLedger: return [(.CLAIM_MISSING_IN_LEDGER, 1, "")]
+        case .clmMissingInBank: return [(.CLAIM_MISSING_IN_BANK, 0, "")]
+        case .clmStatus: return [(.CLAIM_STATUS_MISMATCH, 1, "status")]
+        case .clmPaidAmount: return [(.CLAIM_AMOUNT_MISMATCH, 1, "paid_amount")]
+        case .clmWrongType: return [(.CLAIM_OUT_OF_COVERAGE, 1, "claim_type")]
+        case .clmAfterEnd: return [(.CLAIM_OUT_OF_COVERAGE, 0, "loss_date")]
+        case .clmLateReport: return [(.CLAIM_LATE_REPORT, 1, "reported_date")]
+        case .clmDocuments: return [(.CLAIM_DOCUMENTS_INCOMPLETE, 1, "documents")]
         default: return []
         }
     }
@@ -136,12 +150,13 @@ struct FaultPlan: Sendable {
 
     /// Places `total` faults, kinds in turn, each occurrence of a kind at another bank.
     static func make(
-        total: Int, seed: UInt64, counts: [Int], offsets: [Int], formats: [DropFormat], withEndorsements: Bool = true
+        total: Int, seed: UInt64, counts: [Int], offsets: [Int], formats: [DropFormat], withEndorsements: Bool = true,
+        withClaims: Bool = true
     ) -> FaultPlan {
         var plan = FaultPlan()
         plan.insertions = Array(repeating: [], count: counts.count)
         var rng = SplitMix64.stream(seed: seed, salt: 0xFA17_0002, index: 0)
-        let kinds = FaultKind.allCases.filter { withEndorsements || !$0.isEndorsement }
+        let kinds = FaultKind.allCases.filter { (withEndorsements || !$0.isEndorsement) && (withClaims || !$0.isClaim) }
         var nextRef = counts.map { $0 + 1 }
         var nextCertificate = counts.map { $0 + 1 }
         var taken = Set<Int>()
@@ -218,6 +233,8 @@ struct TruthBreak: Comparable, Sendable {
     var ref: String
     var version: Int
     var field: String
+    /// The claim's ref for a claim break, else empty.
+    var claimRef = ""
 
     /// The report order of rekon: policy, version, category, field.
     static func < (a: TruthBreak, b: TruthBreak) -> Bool {

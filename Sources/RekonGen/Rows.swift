@@ -7,6 +7,7 @@ private let statusExpired = Lit("EXPIRED")
 private let statusCancelled = Lit("CANCELLED")
 private let statusReplaced = Lit("REPLACED")
 private let statusSettled = Lit("SETTLED")
+private let statusClaimed = Lit("CLAIMED")
 private let versionSuffix = Lit("-2")
 private let zero = Lit("0")
 private let nothing = Lit("")
@@ -117,7 +118,7 @@ extension WorldModel {
     /// version of a policy with endorsements the certificate is for (version 2 numbered `<certificate>-2`).
     func fillLedgerRow(
         _ p: PolicyRecord, certificate: Int, fault: Fault?, variation: Bool, cover: CoverVersion? = nil,
-        into row: inout FieldRow
+        claimed: Bool = false, into row: inout FieldRow
     ) {
         let kind = fault?.kind
         let spec = products[p.product]
@@ -203,7 +204,7 @@ extension WorldModel {
         switch kind {
         case .statusCancelled: row.field(statusCancelled)
         case .statusActive: row.field(statusActive)
-        default: row.field(p.expired ? statusExpired : statusActive)
+        default: row.field(claimed ? statusClaimed : p.expired ? statusExpired : statusActive)
         }
         if kind == .refund {
             row.int(250_000)

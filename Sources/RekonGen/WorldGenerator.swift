@@ -26,14 +26,19 @@ public struct WorldOptions: Sendable {
     public var formats: Set<DropFormat> = [.csv, .gzip, .xml]
     /// Whether about 20% of the policies get endorsements (and endorsement faults are among the faults).
     public var endorsements = true
+    /// Whether about 2% of the policies without endorsements get a claim (and claim faults are among the faults):
+    /// `<BANK>_CLM_*` files (claims inside the XML drop) and `ledger/ledger_claims_*.csv`.
+    public var claims = true
 
     public static let defaultAsOf = Day(year: 2026, month: 6, day: 30)!
 
     public init(
         policies: Int = 2_000, seed: UInt64 = 1, asOf: Day = WorldOptions.defaultAsOf,
-        faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml], endorsements: Bool = true
+        faultRate: Double? = nil, formats: Set<DropFormat> = [.csv, .gzip, .xml], endorsements: Bool = true,
+        claims: Bool = true
     ) {
         self.endorsements = endorsements
+        self.claims = claims
         self.policies = policies
         self.seed = seed
         self.asOf = asOf
@@ -51,6 +56,9 @@ public struct WorldSummary: Sendable {
     public var policies: Int
     /// The endorsement rows of the bank drops.
     public var endorsements: Int = 0
+    /// The claim rows of the bank drops and of the ledger's claim export.
+    public var claims: Int = 0
+    public var ledgerClaims: Int = 0
     /// The certificate rows of the ledger export.
     public var ledgerCertificates: Int
     /// The breaks and rejects truth.json says rekon must report.
@@ -76,8 +84,8 @@ public enum WorldError: Error, Equatable, CustomStringConvertible {
 public enum WorldGenerator {
     /// Writes the world into `directory` (created when missing): `bank/`, `ledger/`, `rekon.json`, `truth.json`.
     /// Same options, same bytes. Earlier generated drops and ledger exports in `bank/` and `ledger/` (names
-    /// `BK?_NB_*.csv[.gz]`, `BK?_END_*.csv[.gz]`, `BK?_DROP_*.xml`, `ledger_certificates_*.csv`) are removed first, so that a world
-    /// of another date does not leave files rekon would read.
+    /// `BK?_NB_*.csv[.gz]`, `BK?_END_*.csv[.gz]`, `BK?_CLM_*.csv[.gz]`, `BK?_DROP_*.xml`, `ledger_certificates_*.csv`,
+    /// `ledger_claims_*.csv`) are removed first, so that a world of another date does not leave files rekon would read.
     public static func generate(_ options: WorldOptions, into directory: String) throws -> WorldSummary {
         try World(options: options, directory: directory).write()
     }
@@ -145,11 +153,11 @@ struct World: Sendable {
         }
         model = WorldModel(
             seed: options.seed, asOf: options.asOf, serialWidth: width,
-            endorsementPercent: options.endorsements ? 20 : 0,
+            endorsementPercent: options.endorsements ? 20 : 0, claimPercent: options.claims ? 2 : 0,
             configProducts: WorldModel.standardProducts.map { config.products[$0.code]! })
         plan = FaultPlan.make(
             total: total, seed: options.seed, counts: counts, offsets: offsets, formats: formats,
-            withEndorsements: options.endorsements)
+            withEndorsements: options.endorsements, withClaims: options.claims)
         var faultAt = [Int32](repeating: -1, count: n)
         for (k, f) in plan.faults.enumerated() { faultAt[f.index] = Int32(k) }
         self.faultAt = faultAt
@@ -172,6 +180,18 @@ struct World: Sendable {
     }
 
     var ledgerName: String { "ledger_certificates_\(stamp).csv" }
+    var ledgerClaimsName: String { "ledger_claims_\(stamp).csv" }
+
+    /// The bank's claim file (nil: the claims go inside its XML drop, or the world has none).
+    func claimFileName(bank b: Int) -> String? {
+        guard options.claims else { return nil }
+        let code = model.banks[b].code
+        switch formats[b] {
+        case .csv: return "\(code)_CLM_\(stamp).csv"
+        case .gzip: return "\(code)_CLM_\(stamp).csv.gz"
+        case .xml: return nil
+        }
+    }
 
     /// The bank's endorsement file (nil: the endorsements go inside its XML drop).
     func endorsementFileName(bank b: Int) -> String? {
@@ -191,18 +211,24 @@ struct World: Sendable {
     func write() throws -> WorldSummary {
         try prepareDirectories()
         let bankCount = model.banks.count
-        let jobs = Jobs(count: bankCount + 1)
+        let jobs = Jobs(count: bankCount + 2)
         let world = self
         // The ledger is the largest file: it goes first.
-        DispatchQueue.concurrentPerform(iterations: bankCount + 1) { k in
+        DispatchQueue.concurrentPerform(iterations: bankCount + 2) { k in
             do {
                 if k == 0 {
                     jobs.finish(k, rows: try world.writeLedger(relative: "ledger/" + world.ledgerName), rejects: [])
+                } else if k == bankCount + 1 {
+                    guard world.options.claims else { return }
+                    jobs.finish(
+                        k, rows: try world.writeLedgerClaims(relative: "ledger/" + world.ledgerClaimsName),
+                        rejects: [])
                 } else {
                     let name = world.fileName(bank: k - 1)
                     let r = try world.writeBank(k - 1, relative: "bank/" + name, name: name)
                     jobs.finish(
-                        k, rows: r.rows, rejects: r.rejects, endorsements: r.endorsements, afterAsOf: r.afterAsOf)
+                        k, rows: r.rows, rejects: r.rejects, endorsements: r.endorsements, afterAsOf: r.afterAsOf,
+                        claims: r.claims)
                 }
             } catch {
                 jobs.fail(k, error)
@@ -214,26 +240,37 @@ struct World: Sendable {
         var fileRows: [(String, Int)] = []
         var rejects: [TruthReject] = []
         var endorsementRows = 0
+        var claimRows = 0
         var afterAsOf = 0
         for b in 0..<bankCount {
             let relative = "bank/" + fileName(bank: b)
             let end = jobs.endorsements[b + 1]
+            let clm = jobs.claims[b + 1]
             endorsementRows += end
+            claimRows += clm
             afterAsOf += jobs.afterAsOf[b + 1]
             if let e = endorsementFileName(bank: b) {
                 files.append(relative)
                 fileRows.append((relative, jobs.rows[b + 1]))
                 files.append("bank/" + e)
                 fileRows.append(("bank/" + e, end))
+                if let c = claimFileName(bank: b) {
+                    files.append("bank/" + c)
+                    fileRows.append(("bank/" + c, clm))
+                }
             } else {
-                // The XML drop holds both: its row count is over every kind read from it.
+                // The XML drop holds all three: its row count is over every kind read from it.
                 files.append(relative)
-                fileRows.append((relative, jobs.rows[b + 1] + end))
+                fileRows.append((relative, jobs.rows[b + 1] + end + clm))
             }
             rejects.append(contentsOf: jobs.rejects[b + 1])
         }
         files.append("ledger/" + ledgerName)
         fileRows.append(("ledger/" + ledgerName, jobs.rows[0]))
+        if options.claims {
+            files.append("ledger/" + ledgerClaimsName)
+            fileRows.append(("ledger/" + ledgerClaimsName, jobs.rows[bankCount + 1]))
+        }
 
         var breaks: [TruthBreak] = []
         for f in plan.faults {
@@ -241,11 +278,12 @@ struct World: Sendable {
                 f.kind == .endUnknownPolicy
                 ? model.unknownRef(bank: f.bank, serial: f.serial)
                 : model.ref(bank: f.bank, serial: f.kind == .duplicateLoan ? f.extraSerial : f.serial)
+            let claimRef = f.kind.isClaim ? model.claimRef(bank: f.bank, serial: f.serial) : ""
             for (category, version, field) in f.kind.expectedBreaks {
                 breaks.append(
                     TruthBreak(
                         category: category, bank: model.banks[f.bank].code, ref: ref,
-                        version: version, field: field))
+                        version: version, field: field, claimRef: claimRef))
             }
         }
         breaks.sort()
@@ -257,10 +295,11 @@ struct World: Sendable {
             relative: "truth.json",
             truthJSON(
                 breaks: breaks, rejects: rejects, fileRows: fileRows, endorsements: endorsementRows,
-                afterAsOf: afterAsOf))
+                afterAsOf: afterAsOf, claims: claimRows))
         files.append("truth.json")
         return WorldSummary(
-            files: files, policies: jobs.rows[1...].reduce(0, +), endorsements: endorsementRows,
+            files: files, policies: jobs.rows[1...bankCount].reduce(0, +), endorsements: endorsementRows,
+            claims: claimRows, ledgerClaims: jobs.rows[bankCount + 1],
             ledgerCertificates: jobs.rows[0], breaks: breaks.count, rejects: rejects.count)
     }
 
@@ -275,9 +314,12 @@ struct World: Sendable {
         }
         let codes = model.banks.map(\.code)
         func generated(_ name: String, inBank: Bool) -> Bool {
-            if !inBank { return name.hasPrefix("ledger_certificates_") && name.hasSuffix(".csv") }
+            if !inBank {
+                return (name.hasPrefix("ledger_certificates_") || name.hasPrefix("ledger_claims_"))
+                    && name.hasSuffix(".csv")
+            }
             return codes.contains { c in
-                ((name.hasPrefix(c + "_NB_") || name.hasPrefix(c + "_END_"))
+                ((name.hasPrefix(c + "_NB_") || name.hasPrefix(c + "_END_") || name.hasPrefix(c + "_CLM_"))
                     && (name.hasSuffix(".csv") || name.hasSuffix(".csv.gz")))
                     || (name.hasPrefix(c + "_DROP_") && name.hasSuffix(".xml"))
             }
@@ -304,6 +346,7 @@ struct World: Sendable {
         var rejects: [TruthReject] = []
         var endorsements = 0
         var afterAsOf = 0
+        var claims = 0
     }
 
     /// Writes bank `b`'s drop and its endorsements (a file of their own, or inside its XML drop).
@@ -312,6 +355,15 @@ struct World: Sendable {
         let out = try ByteOutput(path: path(relative), gzip: format == .gzip)
         let endName = endorsementFileName(bank: b)
         let endOut = try endName.map { try ByteOutput(path: path("bank/" + $0), gzip: format == .gzip) }
+        let claimName = claimFileName(bank: b)
+        let claimOut = try claimName.map { try ByteOutput(path: path("bank/" + $0), gzip: format == .gzip) }
+        var xmlClaims = RawBytes(capacity: format == .xml ? 1 << 14 : 64)
+        defer { xmlClaims.free() }
+        var claimRow = FieldRow(csv: format != .xml)
+        defer { claimRow.free() }
+        var claimRejects: [(line: Int, TruthReject)] = []
+        var claimLine = 0
+        var claimAmounts: Int64 = 0
         // The XML drop's endorsements, after its policies: kept until those are written.
         var xmlEndorsements = RawBytes(capacity: format == .xml ? 1 << 16 : 64)
         defer { xmlEndorsements.free() }
@@ -352,6 +404,10 @@ struct World: Sendable {
         if let endOut {
             CSVEncoder.header(EndorsementText.names, to: &endOut.buffer)
             endLine = 2
+        }
+        if let claimOut {
+            CSVEncoder.header(ClaimText.names, to: &claimOut.buffer)
+            claimLine = 2
         }
 
         let insertions = plan.insertions[b]
@@ -405,6 +461,26 @@ struct World: Sendable {
                     try endOut?.flushIfFull()
                 }
             }
+            if fault == nil || kind!.isClaim, let c = model.claim(of: p, fault: fault), c.inBank {
+                model.fillClaimRow(p, c, into: &claimRow)
+                if c.loss < p.start {
+                    claimRejects.append(
+                        (
+                            claimLine,
+                            TruthReject(
+                                file: claimName ?? name, line: 0, reason: .INCONSISTENT_DATES, field: "loss_date")
+                        ))
+                }
+                if let claimOut {
+                    claimLine += CSVEncoder.append(claimRow, to: &claimOut.buffer)
+                    try claimOut.flushIfFull()
+                } else {
+                    claimLine += XMLEncoder.appendRecord(
+                        claimRow, element: ClaimText.element, names: ClaimText.tags, to: &xmlClaims)
+                }
+                result.claims += 1
+                claimAmounts += c.amount
+            }
             while next < insertions.count && plan.faults[insertions[next]].insertAfter == serial {
                 let f = plan.faults[insertions[next]]
                 next += 1
@@ -432,16 +508,30 @@ struct World: Sendable {
             out.buffer.append("  </Policies>\n  <Endorsements>\n")
             try out.flush()
             out.buffer.append(xmlEndorsements.raw)
+            // `  </Endorsements>` and `  <Claims>` come before the first claim.
+            let firstClaim = first + endLine + 2
+            for (k, r) in claimRejects {
+                var t = r
+                t.line = firstClaim + k
+                result.rejects.append(t)
+            }
+            if options.claims {
+                out.buffer.append("  </Endorsements>\n  <Claims>\n")
+                try out.flush()
+                out.buffer.append(xmlClaims.raw)
+                out.buffer.append("  </Claims>\n")
+            } else {
+                out.buffer.append("  </Endorsements>\n")
+            }
             out.buffer.append(
                 """
-                  </Endorsements>
                   <Trailer>
                     <policy_count>\(rows)</policy_count>
                     <policy_sum_insured>\(sumInsured)</policy_sum_insured>
                     <policy_premium_amount>\(premiums)</policy_premium_amount>
                     <endorsement_count>\(result.endorsements)</endorsement_count>
-                    <claim_count>0</claim_count>
-                    <claim_amount_total>0</claim_amount_total>
+                    <claim_count>\(result.claims)</claim_count>
+                    <claim_amount_total>\(claimAmounts)</claim_amount_total>
                   </Trailer>
                 </Drop>
 
@@ -452,9 +542,15 @@ struct World: Sendable {
                 t.line = k
                 result.rejects.append(t)
             }
+            for (k, r) in claimRejects {
+                var t = r
+                t.line = k
+                result.rejects.append(t)
+            }
         }
         try out.finish()
         try endOut?.finish()
+        try claimOut?.finish()
         result.rows = rows
         return result
     }
@@ -499,7 +595,11 @@ struct World: Sendable {
                 let p = model.policy(value, bank: b, serial: serial, force: fault?.kind.force ?? .none)
                 var events = fault == nil || fault!.kind.isEndorsement ? model.endorsements(of: p, fault: fault) : []
                 if events.isEmpty {
-                    model.fillLedgerRow(p, certificate: serial, fault: fault, variation: fault == nil, into: &row)
+                    let claimed =
+                        (fault == nil || fault!.kind.isClaim)
+                        && model.claim(of: p, fault: fault)?.claims(p, asOf: options.asOf) == true
+                    model.fillLedgerRow(
+                        p, certificate: serial, fault: fault, variation: fault == nil, claimed: claimed, into: &row)
                 } else {
                     let versions = model.ledgerVersions(p, &events, fault: fault)
                     model.fillLedgerRow(
@@ -517,6 +617,34 @@ struct World: Sendable {
         }
         try out.finish()
         return entries.count
+    }
+
+    /// The ledger's claims, in policy order: each claim of a policy the ledger certified, but those it lacks.
+    func writeLedgerClaims(relative: String) throws -> Int {
+        let out = try ByteOutput(path: path(relative), gzip: false)
+        CSVEncoder.header(ClaimText.ledgerNames, to: &out.buffer)
+        var row = FieldRow(csv: true)
+        defer { row.free() }
+        var rows = 0
+        var b = 0
+        for i in 0..<options.policies {
+            let f = fault(i)
+            if let f {
+                guard f.kind.isClaim else { continue }
+            } else if model.claimStream(i) == nil {
+                continue
+            }
+            while b + 1 < offsets.count && i >= offsets[b + 1] { b += 1 }
+            let serial = i - offsets[b] + 1
+            let p = model.policy(i, bank: b, serial: serial, force: f?.kind.force ?? .none)
+            guard let c = model.claim(of: p, fault: f), c.inLedger else { continue }
+            model.fillLedgerClaimRow(p, c, certificate: serial, into: &row)
+            _ = CSVEncoder.append(row, to: &out.buffer)
+            rows += 1
+            try out.flushIfFull()
+        }
+        try out.finish()
+        return rows
     }
 
     // MARK: - rekon.json and truth.json
@@ -579,7 +707,8 @@ struct World: Sendable {
                 "      \"tenor_months\": {\"min\": \(ProductLimits.tenorMonths.min), \"max\": \(ProductLimits.tenorMonths.max)},\n"
             s +=
                 "      \"sum_insured\": {\"min\": \(ProductLimits.sumInsured.min), \"max\": \(ProductLimits.sumInsured.max)},\n"
-            s += "      \"refund\": \(p.refundJSON)\n"
+            s += "      \"refund\": \(p.refundJSON),\n"
+            s += "      \"claims\": \(ClaimText.configJSON)\n"
             s += k == products.count - 1 ? "    }\n" : "    },\n"
         }
         s += "  }\n}\n"
@@ -587,7 +716,8 @@ struct World: Sendable {
     }
 
     func truthJSON(
-        breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)], endorsements: Int, afterAsOf: Int
+        breaks: [TruthBreak], rejects: [TruthReject], fileRows: [(String, Int)], endorsements: Int, afterAsOf: Int,
+        claims: Int
     ) -> String {
         var s = "{\n"
         s +=
@@ -606,13 +736,13 @@ struct World: Sendable {
             "{" + pairs.map { "\(World.json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
         s +=
-            "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons)), \"endorsements\": \(endorsements), \"endorsements_after_as_of\": \(afterAsOf)},\n"
+            "  \"counts\": {\"breaks\": \(breaks.count), \"rejects\": \(rejects.count), \"categories\": \(object(categories)), \"reasons\": \(object(reasons)), \"endorsements\": \(endorsements), \"endorsements_after_as_of\": \(afterAsOf), \"claims\": \(claims)},\n"
         s += "  \"files\": \(object(fileRows)),\n"
         s += "  \"breaks\": ["
         for (k, b) in breaks.enumerated() {
             s += k == 0 ? "\n" : ",\n"
             s +=
-                "    {\"category\": \"\(b.category.rawValue)\", \"bank_code\": \(World.json(b.bank)), \"policy_ref\": \(World.json(b.ref)), \"version\": \(b.version), \"field\": \(World.json(b.field))}"
+                "    {\"category\": \"\(b.category.rawValue)\", \"bank_code\": \(World.json(b.bank)), \"policy_ref\": \(World.json(b.ref)), \"claim_ref\": \(World.json(b.claimRef)), \"version\": \(b.version), \"field\": \(World.json(b.field))}"
         }
         s += breaks.isEmpty ? "],\n" : "\n  ],\n"
         s += "  \"rejects\": ["
@@ -634,6 +764,7 @@ final class Jobs: @unchecked Sendable {
     private(set) var rejects: [[TruthReject]]
     private(set) var endorsements: [Int]
     private(set) var afterAsOf: [Int]
+    private(set) var claims: [Int]
     private var errors: [(Int, any Error)] = []
 
     init(count: Int) {
@@ -641,15 +772,20 @@ final class Jobs: @unchecked Sendable {
         rejects = Array(repeating: [], count: count)
         endorsements = rows
         afterAsOf = rows
+        claims = rows
     }
 
-    func finish(_ job: Int, rows n: Int, rejects r: [TruthReject], endorsements e: Int = 0, afterAsOf a: Int = 0) {
+    func finish(
+        _ job: Int, rows n: Int, rejects r: [TruthReject], endorsements e: Int = 0, afterAsOf a: Int = 0,
+        claims c: Int = 0
+    ) {
         lock.lock()
         defer { lock.unlock() }
         rows[job] = n
         rejects[job] = r
         endorsements[job] = e
         afterAsOf[job] = a
+        claims[job] = c
     }
 
     func fail(_ job: Int, _ error: any Error) {

@@ -214,6 +214,8 @@ struct WorldModel: Sendable {
     let serialWidth: Int
     /// The share of clean policies, in percent, that get endorsements.
     let endorsementPercent: Int
+    /// The share of clean policies without endorsements, in percent, that get a claim.
+    let claimPercent: Int
 
     static let standardProducts: [ProductSpec] = [
         ProductSpec(
@@ -242,8 +244,12 @@ struct WorldModel: Sendable {
     /// The products as rekon reads them from the world's rekon.json (refund rules, rates), by `products` index.
     let configProducts: [Product]
 
-    init(seed: UInt64, asOf: Day, serialWidth: Int, endorsementPercent: Int = 20, configProducts: [Product]) {
+    init(
+        seed: UInt64, asOf: Day, serialWidth: Int, endorsementPercent: Int = 20, claimPercent: Int = 2,
+        configProducts: [Product]
+    ) {
         self.endorsementPercent = endorsementPercent
+        self.claimPercent = claimPercent
         self.seed = seed
         self.asOf = asOf
         self.serialWidth = serialWidth

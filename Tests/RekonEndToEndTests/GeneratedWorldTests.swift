@@ -241,7 +241,7 @@ import Testing
     func csvWorldWithFivePercentFaults() throws {
         try Self.expectTruthReported(
             ["--formats", "csv", "--fault-rate", "0.05", "--policies", "20000"],
-            minBreaks: 500, minRejects: 300)
+            minBreaks: 500, minRejects: 250)
     }
 
     @Test(
@@ -263,10 +263,13 @@ import Testing
         #expect(review.count < first.breaks.count, "the world should have breaks the insurer can correct")
         #expect(Set(first.breakKeys) == Set(truth.breaks))
 
-        // The corrected ledger is taken out of `out` first: the rerun replaces that folder.
-        let corrected = work.appendingPathComponent("ledger_certificates_corrected.csv")
-        try FileManager.default.copyItem(
-            at: work.appendingPathComponent("out/corrections/ledger_certificates.csv"), to: corrected)
+        // The corrected ledger files are taken out of `out` first: the rerun replaces that folder.
+        let corrected = work.appendingPathComponent("corrected-ledger")
+        try FileManager.default.createDirectory(at: corrected, withIntermediateDirectories: true)
+        for f in ["ledger_certificates.csv", "ledger_claims.csv"] {
+            try FileManager.default.copyItem(
+                at: work.appendingPathComponent("out/corrections/\(f)"), to: corrected.appendingPathComponent(f))
+        }
         let r = try Harness.run(
             ["run", "--config", "world/rekon.json", "--ledger", corrected.lastPathComponent, "--out", "out2"], in: work)
         #expect(r.status == 0, "\(r.stderr)")

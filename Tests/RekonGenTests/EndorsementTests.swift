@@ -12,6 +12,8 @@ import Testing
 
     static func world(_ label: String, _ options: WorldOptions = WorldOptions()) throws -> (TempDir, WorldSummary) {
         let dir = TempDir(label)
+        var options = options
+        options.claims = false
         return (dir, try WorldGenerator.generate(options, into: dir.path))
     }
 

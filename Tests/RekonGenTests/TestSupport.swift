@@ -62,6 +62,8 @@ struct RejectID: Hashable, Comparable, CustomStringConvertible {
     var description: String { "\(file):\(line) \(reason) \(field)" }
     /// An endorsement rekon rejects once its policy is known (effective before the policy starts), not its reader.
     var isEndorsementReject: Bool { reason == "INCONSISTENT_DATES" && field == "effective_date" }
+    /// A claim rekon rejects once its policy is known (a loss before the policy starts), not its reader.
+    var isClaimReject: Bool { reason == "INCONSISTENT_DATES" && field == "loss_date" }
 }
 
 /// A world's truth.json.
@@ -75,6 +77,9 @@ struct Truth {
     var reasons: [String: Int]
     var endorsements: Int
     var endorsementsAfterAsOf: Int
+    /// The claim rows of the bank drops, and each break's claim_ref (empty for breaks of no claim), by position.
+    var claims: Int
+    var claimRefs: [String]
 
     init(_ path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -99,10 +104,12 @@ struct Truth {
         reasons = ((counts["reasons"] as? [String: Any]) ?? [:]).mapValues { ($0 as! NSNumber).intValue }
         endorsements = (counts["endorsements"] as? NSNumber)?.intValue ?? -1
         endorsementsAfterAsOf = (counts["endorsements_after_as_of"] as? NSNumber)?.intValue ?? -1
+        claims = (counts["claims"] as? NSNumber)?.intValue ?? -1
+        claimRefs = ((j["breaks"] as? [[String: Any]]) ?? []).map { ($0["claim_ref"] as? String) ?? "" }
     }
 
     /// The rejects rekon's reader makes (the endorsement rejects come later, from the replay).
-    var readerRejects: [RejectID] { rejects.filter { !$0.isEndorsementReject } }
+    var readerRejects: [RejectID] { rejects.filter { !$0.isEndorsementReject && !$0.isClaimReject } }
 
     /// The data rows truth.json gives for the file with this base name.
     func rows(of name: String) -> Int? {

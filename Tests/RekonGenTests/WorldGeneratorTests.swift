@@ -12,8 +12,11 @@ import Testing
     static let stamp = "20260630"
     static let policyKind = RecordKind.allCases.firstIndex(of: .policy)!
 
+    /// A world of new business and endorsements (claims have their own tests, in ClaimTests).
     func world(_ label: String, _ options: WorldOptions = WorldOptions()) throws -> (TempDir, WorldSummary) {
         let dir = TempDir(label)
+        var options = options
+        options.claims = false
         let summary = try WorldGenerator.generate(options, into: dir.path)
         return (dir, summary)
     }
@@ -226,7 +229,8 @@ import Testing
         let endorsements = try #require(read.parts.first { $0.kind == .endorsement })
         #expect(endorsements.rows > 50)
         #expect(endorsements.rejected == 0)
-        #expect(truth.rows(of: name) == policy.rows + endorsements.rows)
+        let claims = try #require(read.parts.first { $0.kind == .claim })
+        #expect(truth.rows(of: name) == policy.rows + endorsements.rows + claims.rows)
         #expect(endorsements.control?.declaredRows == Int64(endorsements.rows))
         #expect(endorsements.control?.countedRows == Int64(endorsements.rows))
         let control = try #require(policy.control)
@@ -240,13 +244,9 @@ import Testing
         let accepted = read.records[Self.policyKind]
         let acceptedSI = accepted.reduce(Int64(0)) { $0 + ($1.int(PolicyField.sum_insured) ?? 0) }
         #expect(acceptedSI > 0 && acceptedSI <= control.sums[0].declared)
-        // The same trailer carries the (zero) counts of claims.
-        for kind in [RecordKind.claim] {
-            let part = try #require(read.parts.first { $0.kind == kind }, "\(kind)")
-            #expect(part.rows == 0)
-            #expect(part.control?.declaredRows == 0)
-            #expect(part.control?.sums.allSatisfy { $0.declared == 0 } == true)
-        }
+        // The same trailer carries the count and total of the claims (none in this world).
+        #expect(claims.control?.declaredRows == Int64(claims.rows))
+        #expect(claims.control?.sums.allSatisfy { $0.declared == $0.counted } == true)
 
         // A trailer that disagrees with the rows is refused, so the check above is not vacuous.
         let text = String(decoding: try readBytes(dir.file("bank/" + name)), as: UTF8.self)
@@ -377,10 +377,10 @@ import Testing
     @Test func regeneratingWithAnotherDateReplacesTheDrops() throws {
         let dir = TempDir("again")
         defer { dir.remove() }
-        _ = try WorldGenerator.generate(WorldOptions(policies: 300), into: dir.path)
+        _ = try WorldGenerator.generate(WorldOptions(policies: 300, claims: false), into: dir.path)
         let later = try #require(Day(year: 2026, month: 7, day: 31))
         let summary = try WorldGenerator.generate(
-            WorldOptions(policies: 300, asOf: later, formats: [.csv, .xml]), into: dir.path)
+            WorldOptions(policies: 300, asOf: later, formats: [.csv, .xml], claims: false), into: dir.path)
         let bank = try FileManager.default.contentsOfDirectory(atPath: dir.file("bank")).sorted()
         #expect(
             bank == [
