@@ -46,6 +46,6 @@ wn, wa, rn, ra = float(wn), float(wa), int(rn), int(ra)
 pn, pa = wn / rn * 1e6, wa / ra * 1e6
 print(f"rekon, {n} policies, CSV, median of {runs} runs")
 print(f"new business only : {wn:.2f} s for {rn} input rows = {pn:.2f} us/row, peak RSS {mn} MiB")
-print(f"with endorsements : {wa:.2f} s for {ra} input rows = {pa:.2f} us/row, peak RSS {ma} MiB")
+print(f"with events       : {wa:.2f} s for {ra} input rows = {pa:.2f} us/row, peak RSS {ma} MiB")
 print(f"per-row cost growth: {100 * (pa / pn - 1):+.1f}% (budget +25%)")
 PY
