@@ -152,7 +152,8 @@ extension WorldModel {
                 return []
             }
         }
-        guard var (k, r) = endorsementPattern(p.index) else { return [] }
+        guard let (k, stream) = endorsementPattern(p.index) else { return [] }
+        var r = stream
         var events: [EndorsementEvent] = []
         var d = p.start.addingDays(1 + r.below(max(1, Int(last.number - p.start.number))))
         for (seq, type) in WorldModel.patterns[k].enumerated() {
