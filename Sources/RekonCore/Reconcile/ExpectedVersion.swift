@@ -112,12 +112,6 @@ public struct Replay: Sendable {
 
     static let activeBytes = Array("ACTIVE".utf8), expiredBytes = Array("EXPIRED".utf8), zero = Array("0".utf8)
 
-    /// The versions of a policy without endorsements.
-    public func versions(of p: Record) -> [ExpectedVersion] {
-        var notes = ReplayNotes()
-        return versions(of: p, endorsements: [], claims: [], notes: &notes)
-    }
-
     /// The versions of a policy after its endorsements and claims (any order; they are sorted here). An
     /// APPROVED or PAID claim ends the version in force at its loss date as CLAIMED.
     public func versions(

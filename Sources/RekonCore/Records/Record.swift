@@ -35,12 +35,11 @@ public struct Record: Sendable, Equatable {
 }
 
 /// A policy's identity on both sides: `(bank_code, policy_ref)`.
-public struct PolicyKey: Hashable, Sendable, Comparable {
+public struct PolicyKey: Hashable, Sendable {
     public var bank: String
     public var ref: String
     public init(bank: String, ref: String) {
         self.bank = bank
         self.ref = ref
     }
-    public static func < (a: PolicyKey, b: PolicyKey) -> Bool { (a.bank, a.ref) < (b.bank, b.ref) }
 }
